@@ -1,0 +1,7 @@
+"""`python -m policy_engine` — see cli.py."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

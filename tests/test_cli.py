@@ -1,0 +1,117 @@
+"""`python -m policy_engine`: outputs of each command and one-line errors for bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from policy_engine.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+TYPOLOGY = {c["input"]["industry"]: c["output"] for c in
+            yaml.safe_load((ROOT / "tests/rules/typology.yaml").read_text(encoding="utf-8"))}
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "policy_engine", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_help_lists_commands():
+    r = run("--help")
+    assert r.returncode == 0
+    for cmd in ("catalogue", "classify", "sample", "validate"):
+        assert cmd in r.stdout
+
+
+def test_classify_json_reproduces_the_typology():
+    r = run("classify", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    records = json.loads(r.stdout)
+    assert [rec["industry"] for rec in records] == list(TYPOLOGY)
+    for rec in records:
+        want = TYPOLOGY[rec["industry"]]
+        assert (rec["significance"], rec["model"], rec["levels"]) == (want["significance"], want["model"], want["levels"])
+        assert {"industry", "significance", "model", "levels", "measures", "explanation"} <= rec.keys()
+        assert all({"id", "level", "type", "title"} <= m.keys() for m in rec["measures"])
+        assert {m["level"] for m in rec["measures"]} == set(rec["levels"])
+        assert rec["explanation"] and all(isinstance(x, str) for x in rec["explanation"])
+
+
+def test_classify_in_russian(capsys):
+    assert main(["classify", "--format", "json", "--lang", "ru"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    assert records[2]["name"] == "Народные художественные промыслы и ремёсла"
+    assert "источник" in records[2]["explanation"][0]
+
+
+def test_classify_with_project_uses_its_evidence_and_country(tmp_path, sample, capsys):
+    path = tmp_path / "p.json"
+    path.write_text(sample.to_json(), encoding="utf-8")
+    assert main(["classify", "--project", str(path), "--format", "json"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    assert records[0]["level_names"][0] == "national"
+    assert any("audit" in line for rec in records for line in rec["explanation"])
+
+
+def test_catalogue_table_and_json(capsys):
+    assert main(["catalogue", "--lang", "ru"]) == 0
+    out = capsys.readouterr().out
+    assert "Муниципальные микрогранты" in out and "16 industries" in out
+    assert main(["catalogue", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["industries"]) == 16
+
+
+def test_sample_then_validate(tmp_path):
+    out = tmp_path / "ek.json"
+    r = run("sample", "east-kazakhstan", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    r = run("validate", str(out))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("ok: east-kazakhstan") and len(r.stdout.strip().splitlines()) == 1
+
+
+def test_sample_to_stdout_is_the_canonical_json(sample, capsys):
+    assert main(["sample", "east-kazakhstan"]) == 0
+    assert capsys.readouterr().out == sample.to_json()
+
+
+def test_validate_reports_reference_errors(tmp_path, sample):
+    sample.clusters[0].industries = ["basket_weaving"]
+    path = tmp_path / "p.json"
+    path.write_text(sample.to_json(), encoding="utf-8")
+    r = run("validate", str(path))
+    assert r.returncode == 1
+    assert "clusters[0].industries: unknown industry 'basket_weaving'" in r.stderr
+
+
+@pytest.mark.parametrize("args, content, message", [
+    (["validate", "{path}"], "{not json", "not valid JSON"),
+    (["validate", "{path}"], '{"id": "x"}', "region: Field required"),
+    (["classify", "--project", "{path}"], "[]", "a project is a JSON object"),
+    (["classify", "--project", "{missing}"], None, "no such file"),
+    (["classify", "--project", "{dir}"], None, "is a directory"),
+    (["sample", "atlantis"], None, "no sample called 'atlantis'; available: east-kazakhstan"),
+])
+def test_bad_input_gets_one_line_and_no_traceback(tmp_path, args, content, message):
+    path = tmp_path / "in.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    args = [a.format(path=path, missing=tmp_path / "nope.json", dir=tmp_path) for a in args]
+    r = run(*args)
+    assert r.returncode != 0
+    assert "Traceback" not in r.stderr
+    assert message in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_unknown_command_and_bad_option():
+    for args in (["frobnicate"], ["classify", "--format", "xml"]):
+        r = run(*args)
+        assert r.returncode == 2 and "Traceback" not in r.stderr and "invalid choice" in r.stderr

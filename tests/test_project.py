@@ -1,0 +1,151 @@
+"""The project model: JSON round trip, required keys, and errors that name every bad field."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from policy_engine.project import (
+    SCHEMA_VERSION, Event, GvaRecord, IdentityElement, KpiTrack, Milestone, Override, Pilot, Project,
+    ProjectError, Region, Scores, check_references,
+)
+
+slugs = st.from_regex(r"[a-z0-9][a-z0-9_\-]{0,15}", fullmatch=True)
+# Text as people type it: Latin, Cyrillic, Kazakh letters, markup characters, emoji.
+alphabet = st.sampled_from(list("abcXYZ абвЖЯ әғқңөұүһі ӘҒҚҢӨҰҮҺІ <>&\"'/\\{}%\n\t😀🎻") + ["ё"])
+texts = st.text(alphabet=alphabet, max_size=40)
+names = st.text(alphabet=alphabet, min_size=1, max_size=40)
+numbers = st.floats(min_value=0, max_value=1e12, allow_nan=False, allow_infinity=False)
+dates = st.dates(min_value=date(2000, 1, 1), max_value=date(2040, 12, 31))
+years = st.integers(min_value=2000, max_value=2040)
+
+elements = st.builds(
+    IdentityElement, id=slugs, name=names, description=texts,
+    component=st.sampled_from(["material", "symbolic"]),
+    layer=st.sampled_from(["historical", "cultural", "environmental", "social", "technological"]),
+    municipality=st.none() | names,
+    scores=st.builds(Scores, uniqueness=st.integers(1, 5), recognition=st.integers(1, 5), vitality=st.integers(1, 5)),
+    industries=st.lists(st.sampled_from(["folk_crafts", "music", "design"]), unique=True),
+)
+kpis = st.builds(
+    KpiTrack, kpi=slugs, baseline_year=years, baseline=numbers,
+    targets=st.dictionaries(years, numbers, max_size=5), actuals=st.dictionaries(years, numbers, max_size=5),
+)
+
+
+@st.composite
+def pilots(draw):
+    start = draw(dates)
+    return Pilot(
+        id=draw(slugs), name=draw(names), start=start, end=start + timedelta(days=draw(st.integers(0, 2000))),
+        budget=draw(st.dictionaries(st.sampled_from(["federal", "regional", "municipal", "private"]), numbers)),
+        milestones=draw(st.lists(st.builds(Milestone, name=names, due=dates, done=st.booleans()), max_size=3)),
+        status=draw(st.sampled_from(["planned", "running", "delivered", "stalled", "cancelled"])),
+        success_story=draw(st.none() | texts), partners=draw(st.lists(names, max_size=3)),
+    )
+
+
+projects = st.builds(
+    Project, id=slugs,
+    region=st.builds(Region, name=names, country=st.sampled_from(["RU", "KZ"]),
+                     population=st.none() | st.integers(0, 10**8), area_km2=st.none() | numbers),
+    cycle=st.integers(1, 20), iteration=st.integers(1, 6),
+    identity_elements=st.lists(elements, max_size=4),
+    overrides=st.lists(st.builds(Override, industry=st.sampled_from(["music", "design"]),
+                                 significance=st.sampled_from(["low", "medium", "high"]),
+                                 justification=names.map(lambda s: "Because: " + s + " (reason)"), by=names,
+                                 decided_on=st.none() | dates), max_size=2),
+    pilots=st.lists(pilots(), max_size=3),
+    kpis=st.lists(kpis, max_size=3),
+    next_review=st.none() | dates,
+)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(projects)
+def test_json_round_trip(project):
+    text = project.to_json()
+    again = Project.from_json(text)
+    assert again == project
+    assert again.to_json() == text
+
+
+def test_round_trip_of_the_sample_is_exact(sample):
+    text = sample.to_json()
+    assert Project.from_json(text.encode("utf-8")).to_json() == text
+
+
+def test_required_keys_have_their_names(sample):
+    data = json.loads(sample.to_json())
+    assert data["schema_version"] == SCHEMA_VERSION
+    assert data["region"]["name"] and data["region"]["country"] == "KZ"
+    assert all(e["name"] for e in data["identity_elements"])
+
+
+def test_non_ascii_is_written_as_text(sample):
+    assert "Восточно-Казахстанская" in sample.to_json() or "Шығыс" in sample.to_json()
+
+
+def test_bad_json_names_every_bad_field(sample):
+    data = json.loads(sample.to_json())
+    data["region"]["country"] = "Kazakhstan"
+    data["identity_elements"][0]["scores"]["uniqueness"] = 9
+    data["identity_elements"][1]["layer"] = "mythical"
+    data["pilots"][0]["budget"]["federal"] = -5
+    data["surprise"] = 1
+    with pytest.raises(ProjectError) as err:
+        Project.from_data(data)
+    fields = [e.split(":")[0] for e in err.value.errors]
+    assert fields == [
+        "region.country", "identity_elements[0].scores.uniqueness", "identity_elements[1].layer",
+        "pilots[0].budget", "surprise",
+    ]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "not valid JSON"),
+    ("{\"id\": ", "not valid JSON"),
+    ("[1, 2]", "a project is a JSON object, got list"),
+    (b"\xff\xfe\x00", "not UTF-8"),
+    ("{\"schema_version\": 99, \"id\": \"x\", \"region\": {\"name\": \"R\", \"country\": \"RU\"}}",
+     "schema_version 99 is not supported"),
+])
+def test_unusable_documents(text, message):
+    with pytest.raises(ProjectError, match=message):
+        Project.from_json(text)
+
+
+def test_override_without_justification_is_refused_at_load(sample):
+    data = json.loads(sample.to_json())
+    data["overrides"] = [{"industry": "music", "significance": "high", "by": "X", "justification": "  "}]
+    with pytest.raises(ProjectError, match=r"overrides\[0\]\.justification: .*written justification"):
+        Project.from_data(data)
+
+
+def test_dates_in_order():
+    with pytest.raises(ValueError, match="before start"):
+        Pilot(id="p", name="P", start=date(2025, 5, 1), end=date(2025, 4, 1))
+
+
+def test_sourced_value_needs_its_source():
+    with pytest.raises(ValueError, match="must name its source"):
+        GvaRecord(year=2020, territory="X", creative_gva=1, grp=2, provenance={"basis": "sourced"})
+
+
+def test_references_are_checked(sample, catalogue):
+    assert check_references(sample, catalogue) == []
+    sample.identity_elements[0].industries = ["knitting"]
+    sample.clusters[0].lead_actors = ["nobody"]
+    sample.promotion.events.append(Event(name="E", start=date(2025, 1, 1), cluster="ghost"))
+    errors = check_references(sample, catalogue)
+    assert "identity_elements[0].industries: unknown industry 'knitting'" in errors
+    assert "clusters[0].lead_actors: unknown actor 'nobody'" in errors
+    assert any("unknown cluster 'ghost'" in e for e in errors)
+
+
+def test_strength_is_mean_of_scores():
+    assert Scores(uniqueness=5, recognition=4, vitality=4).strength == 4.33

@@ -1,0 +1,145 @@
+"""The rules engine, driven by the YAML cases in tests/rules/ (readable by a policy expert)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+import yaml
+from pydantic import ValidationError
+
+from policy_engine.project import Override
+from policy_engine.rules import (
+    Evidence, LinkedElement, classify, classify_all, decision_record, evidence_for, explain, grouped_measures,
+)
+
+CASES_DIR = Path(__file__).parent / "rules"
+
+
+def load_cases() -> list:
+    cases = []
+    for path in sorted(CASES_DIR.glob("*.yaml")):
+        for case in yaml.safe_load(path.read_text(encoding="utf-8")):
+            cases.append(pytest.param(case, id=f"{path.stem}: {case['name']}"))
+    return cases
+
+
+def run_case(case: dict, catalogue):
+    given = case["input"]
+    evidence = None
+    if "audit_size" in given:
+        linked = tuple(
+            LinkedElement(name=el.get("name", f"element {i + 1}"), strength=el["score"])
+            for i, el in enumerate(given.get("linked_elements", []))
+        )
+        evidence = Evidence(audit_size=given["audit_size"], linked=linked)
+    override = None
+    if "override" in given:
+        override = Override(industry=given["industry"], **given["override"])
+    return classify(given["industry"], catalogue, evidence=evidence, override=override)
+
+
+@pytest.mark.parametrize("case", load_cases())
+def test_rule_case(case, catalogue):
+    expected = case["output"]
+    if "error" in expected:
+        with pytest.raises(ValidationError) as err:
+            run_case(case, catalogue)
+        assert expected["error"] in str(err.value)
+        return
+    decision = run_case(case, catalogue)
+    if "significance" in expected:
+        assert decision.significance == expected["significance"]
+    if "model" in expected:
+        assert decision.model == expected["model"]
+    if "levels" in expected:
+        assert list(decision.levels) == expected["levels"]
+    if "rule" in expected:
+        assert expected["rule"] in [f.rule for f in decision.firings]
+
+
+def test_typology_cases_cover_all_sixteen_industries(catalogue):
+    cases = yaml.safe_load((CASES_DIR / "typology.yaml").read_text(encoding="utf-8"))
+    assert sorted(c["input"]["industry"] for c in cases) == sorted(i.id for i in catalogue.industries)
+
+
+def test_every_industry_of_one_significance_gets_the_same_measures(catalogue):
+    by_sig = defaultdict(set)
+    for d in classify_all(catalogue):
+        by_sig[d.significance].add(tuple(m.id for m in d.measures))
+    assert set(by_sig) == {"low", "medium", "high"}
+    assert all(len(v) == 1 for v in by_sig.values())
+
+
+def test_measures_are_exactly_those_of_the_granted_levels(catalogue):
+    for d in classify_all(catalogue):
+        expected = {m.id for m in catalogue.measures if m.level in d.levels}
+        assert {m.id for m in d.measures} == expected
+    high = next(d for d in classify_all(catalogue) if d.significance == "high")
+    assert {m.level for m in high.measures} == {"federal", "regional", "municipal"}
+
+
+def test_grouping_follows_level_then_type_order(catalogue):
+    d = classify("folk_crafts", catalogue)
+    groups = grouped_measures(d)
+    assert list(groups) == ["federal", "regional", "municipal"]
+    assert list(groups["federal"]) == ["economic", "organizational", "legal"]
+    assert sum(len(ms) for g in groups.values() for ms in g.values()) == len(d.measures)
+
+
+@pytest.mark.parametrize("lang, word", [("en", "source"), ("ru", "источник"), ("kk", "дереккөз")])
+def test_explanation_is_in_the_users_language_with_sources(catalogue, lang, word):
+    d = classify("folk_crafts", catalogue)
+    lines = explain(d, catalogue, lang)
+    assert len(lines) == len(d.firings) >= 4
+    assert catalogue.industry("folk_crafts").name.get(lang) in lines[0]
+    assert all(f"[{word}:" in line for line in lines)
+    assert all("{" not in line for line in lines), "a placeholder was left unfilled"
+
+
+def test_explanation_names_the_evidence_it_used(catalogue):
+    ev = Evidence(audit_size=9, linked=(LinkedElement(name="Altai maral antler", strength=5),
+                                         LinkedElement(name="Bukhtarma felt", strength=4.33),
+                                         LinkedElement(name="Ridder mining lore", strength=4)))
+    d = classify("design", catalogue, evidence=ev)
+    text = " ".join(explain(d, catalogue, "en"))
+    assert "Altai maral antler" in text and "from low to medium" in text
+
+
+def test_override_explanation_quotes_person_and_justification(catalogue):
+    o = Override(industry="software", significance="high", by="Aigerim S.",
+                 justification="IT park grew out of the local mathematics school.")
+    d = classify("software", catalogue, override=o)
+    assert d.overridden
+    line = next(line for line in explain(d, catalogue, "ru") if "Aigerim S." in line)
+    assert "IT park grew out of the local mathematics school." in line
+
+
+def test_override_for_another_industry_is_refused(catalogue):
+    o = Override(industry="music", significance="high", by="X", justification="Because of the festival.")
+    with pytest.raises(ValueError, match="override is for 'music'"):
+        classify("cinema", catalogue, override=o)
+
+
+def test_country_level_names_in_explanation_and_record(catalogue):
+    d = classify("folk_crafts", catalogue)
+    rec = decision_record(d, catalogue, "en", "KZ")
+    assert rec["levels"] == ["federal", "regional", "municipal"]
+    assert rec["level_names"] == ["national", "oblast", "district and city"]
+    assert "national, oblast, district and city" in " ".join(rec["explanation"])
+
+
+def test_evidence_for_counts_only_linked_elements(sample):
+    ev = evidence_for(sample, "folk_crafts")
+    assert ev.audit_size == len(sample.identity_elements)
+    expected = [e.name for e in sample.identity_elements if "folk_crafts" in e.industries]
+    assert [e.name for e in ev.linked] == expected and expected
+
+
+def test_project_overrides_are_applied(sample, catalogue):
+    o = Override(industry="video_games", significance="medium", by="Facilitator",
+                 justification="Game studios in Oskemen retell Altai legends.")
+    sample.overrides = [o]
+    decisions = {d.industry: d for d in classify_all(catalogue, sample)}
+    assert decisions["video_games"].significance == "medium" and decisions["video_games"].overridden
