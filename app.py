@@ -10,6 +10,14 @@ import streamlit as st
 
 from policy_engine.catalogue import default_catalogue
 from policy_engine.rules import classify_all, decision_record
+from policy_engine.store import Store
+
+
+@st.cache_resource
+def get_store() -> Store:
+    """One store (engine and pool) per server process, shared by all sessions; see PITFALLS §2."""
+    return Store()
+
 
 st.set_page_config(page_title="Genius Loci", page_icon="🧭", layout="wide")
 
@@ -19,6 +27,11 @@ country = st.sidebar.radio("Country", ["RU", "KZ"], key="country",
                            format_func=lambda c: default_catalogue().country(c).name.get(lang))
 
 catalogue = default_catalogue()
+projects = get_store().list_projects()
+st.sidebar.caption(f"Projects in the store: {len(projects)}")
+for p in projects:
+    st.sidebar.markdown(f"- `{p.id}` — {'🔒' if p.protected else p.region_name}, cycle {p.cycle}, v{p.head_version}")
+
 st.title("Genius Loci")
 st.caption("Creative industries by significance of local identity (method paper 002, Fig. 1)")
 

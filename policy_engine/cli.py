@@ -133,6 +133,74 @@ def cmd_validate(args: argparse.Namespace, cat: Catalogue) -> int:
     return 0
 
 
+def _author(args: argparse.Namespace) -> str:
+    import getpass
+
+    return args.author or os.environ.get("GENIUS_LOCI_AUTHOR") or getpass.getuser()
+
+
+def _open_store():
+    """The store named by DATABASE_URL (SQLite under data/ by default), with one-line errors."""
+    import sqlalchemy as sa
+
+    from .store import Store, database_url
+
+    try:
+        return Store()
+    except sa.exc.OperationalError as exc:
+        raise CliError(f"cannot open the database {sa.engine.make_url(database_url()).render_as_string()}: "
+                       f"{str(exc.orig).strip().splitlines()[0]}") from None
+    except sa.exc.ArgumentError as exc:
+        raise CliError(f"DATABASE_URL is not a database URL: {exc}") from None
+
+
+def cmd_projects(args: argparse.Namespace, cat: Catalogue) -> int:
+    from .store import StoreError
+
+    store = _open_store()
+    secret = os.environ.get("GENIUS_LOCI_PASSPHRASE") or None
+    try:
+        if args.action == "list":
+            items = store.list_projects()
+            if args.format == "json":
+                _emit(json.dumps([i.model_dump(mode="json") for i in items], ensure_ascii=False, indent=2), None)
+            elif not items:
+                print("no projects yet; add one with: python -m policy_engine projects import FILE")
+            else:
+                print(_table(["id", "region", "country", "version", "cycle", "updated (UTC)"], [
+                    (i.id, "(protected)" if i.protected else i.region_name, i.country or "", i.head_version,
+                     i.cycle, i.updated_at.strftime("%Y-%m-%d %H:%M")) for i in items]))
+        elif args.action == "import":
+            try:
+                data = Path(args.file).read_bytes()
+            except OSError as exc:
+                raise CliError(f"{args.file}: cannot read ({exc.strerror})") from None
+            if args.protect and not secret:
+                raise CliError("--protect needs the passphrase in the environment variable GENIUS_LOCI_PASSPHRASE")
+            pid, version = store.import_json(data, _author(args), passphrase=secret if args.protect else None)
+            print(f"imported {pid} as version {version}" + (" (protected)" if args.protect else ""))
+        elif args.action == "export":
+            _emit(store.export_json(args.id, version=args.version, passphrase=secret), args.out)
+            if args.out:
+                print(f"wrote {args.out}", file=sys.stderr)
+        elif args.action == "history":
+            items = store.history(args.id, passphrase=secret)
+            if args.format == "json":
+                _emit(json.dumps([i.model_dump(mode="json") for i in items], ensure_ascii=False, indent=2), None)
+            else:
+                print(_table(["version", "cycle", "saved (UTC)", "by", "iterations changed", "note"], [
+                    (i.version, i.cycle, i.saved_at.strftime("%Y-%m-%d %H:%M:%S"), i.author,
+                     ", ".join(map(str, i.iterations)) or "-", i.note) for i in items]))
+        elif args.action == "restore":
+            version = store.restore(args.id, args.version, _author(args), passphrase=secret)
+            print(f"restored version {args.version} of {args.id} as version {version}")
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        store.close()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m policy_engine",
@@ -158,6 +226,27 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
     sp = add("validate", "check a project file: exit 0 with a summary, or 1 with the errors", cmd_validate)
     sp.add_argument("file", metavar="FILE")
+
+    sp = add("projects", "the project store (SQLite under data/, or DATABASE_URL); "
+             "protected projects read GENIUS_LOCI_PASSPHRASE", cmd_projects)
+    acts = sp.add_subparsers(dest="action", metavar="ACTION", required=True)
+    a = acts.add_parser("list", help="list stored projects")
+    a.add_argument("--format", choices=["table", "json"], default="table")
+    a = acts.add_parser("import", help="store a project JSON file as a new project")
+    a.add_argument("file", metavar="FILE")
+    a.add_argument("--author", help="who is saving (default: GENIUS_LOCI_AUTHOR or your login)")
+    a.add_argument("--protect", action="store_true", help="protect it with GENIUS_LOCI_PASSPHRASE")
+    a = acts.add_parser("export", help="write a project's newest (or a given) version as JSON")
+    a.add_argument("id", metavar="ID")
+    a.add_argument("--version", type=int, help="an earlier version instead of the newest")
+    a.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
+    a = acts.add_parser("history", help="list a project's versions: when, by whom, which iterations changed")
+    a.add_argument("id", metavar="ID")
+    a.add_argument("--format", choices=["table", "json"], default="table")
+    a = acts.add_parser("restore", help="make an earlier version the newest again (as a new version)")
+    a.add_argument("id", metavar="ID")
+    a.add_argument("version", metavar="VERSION", type=int)
+    a.add_argument("--author", help="who is restoring (default: GENIUS_LOCI_AUTHOR or your login)")
     return p
 
 

@@ -371,7 +371,8 @@ class Project(Model):
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ProjectError([f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"]) from None
+            hint = " (the document ends too early: is the file truncated?)" if exc.pos >= len(text.rstrip()) else ""
+            raise ProjectError([f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}{hint}"]) from None
         return cls.from_data(data)
 
     @classmethod

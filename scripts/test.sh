@@ -1,9 +1,24 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs and runs it. `.ci/run` calls exactly this.
 # Extra arguments go to pytest (e.g. -k rules).
+#
+# PostgreSQL: the store tests also run against a real server. Unless TEST_PG_URL is already set,
+# this script installs and starts Debian's PostgreSQL (needs root, as CI has) and sets it. Under
+# CI a server that cannot be had is a failure; on a developer machine without root the PostgreSQL
+# tests are skipped with a warning.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh requirements-dev.txt
+if [ -z "${TEST_PG_URL:-}" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && url=$(bash scripts/postgres.sh | tail -n 1); then
+    export TEST_PG_URL="$url"
+  elif [ "${CI:-}" = "true" ]; then
+    echo "test: CI needs PostgreSQL and scripts/postgres.sh could not provide it" >&2
+    exit 1
+  else
+    echo "test: WARNING: no PostgreSQL (not root?); its tests will be skipped. Set TEST_PG_URL to run them." >&2
+  fi
+fi
 set +e
 .venv/bin/python -m pytest "$@"
 rc=$?

@@ -31,3 +31,64 @@ def seeds_copy(tmp_path: Path) -> Path:
     target = tmp_path / "seeds"
     shutil.copytree(SEEDS_DIR, target)
     return target
+
+
+def postgres_url() -> str:
+    """The test server's URL; skip when none is configured, fail when CI has none or it is down.
+
+    A skipped PostgreSQL run would turn CI green with no coverage of the server the ministries
+    use, so under CI a missing TEST_PG_URL is a failure (see scripts/test.sh).
+    """
+    import os
+
+    import sqlalchemy as sa
+
+    from policy_engine.store import database_url
+
+    url = os.environ.get("TEST_PG_URL")
+    if not url:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI must run the PostgreSQL tests, but TEST_PG_URL is not set")
+        pytest.skip("TEST_PG_URL is not set (scripts/test.sh sets it up)")
+    engine = sa.create_engine(database_url(url))
+    try:
+        with engine.begin() as conn:  # a clean schema for every test
+            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
+    except sa.exc.OperationalError as exc:
+        pytest.fail(f"TEST_PG_URL is set but the server cannot be reached: {exc.orig}")
+    finally:
+        engine.dispose()
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path) -> str:
+    """A fresh, empty database of each kind."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    return postgres_url()
+
+
+@pytest.fixture
+def store(store_url):
+    from policy_engine.store import Store
+
+    s = Store(store_url)
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_default_database(tmp_path_factory):
+    """Code that opens the default store (the app) writes to a throwaway SQLite file, not data/."""
+    import os
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('default-db') / 'genius_loci.db'}"
+    old = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = url
+    yield url
+    if old is None:
+        os.environ.pop("DATABASE_URL", None)
+    else:
+        os.environ["DATABASE_URL"] = old

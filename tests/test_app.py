@@ -29,3 +29,15 @@ def test_kazakhstan_level_names():
     at.radio(key="lang").set_value("en").run()
     at.radio(key="country").set_value("KZ").run()
     assert "national, oblast, district and city" in at.dataframe[0].value["levels"].tolist()
+
+
+def test_sidebar_lists_projects_of_the_store(sample):
+    from policy_engine.store import Store
+
+    store = Store()  # the session's throwaway default database (see conftest)
+    if "east-kazakhstan" not in [p.id for p in store.list_projects()]:
+        store.create(sample, "test")
+    store.close()
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    assert any("east-kazakhstan" in m.value for m in at.sidebar.markdown)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -115,3 +116,55 @@ def test_unknown_command_and_bad_option():
     for args in (["frobnicate"], ["classify", "--format", "xml"]):
         r = run(*args)
         assert r.returncode == 2 and "Traceback" not in r.stderr and "invalid choice" in r.stderr
+
+
+# --- projects (the store) -----------------------------------------------------------------------
+
+def run_store(url: str, *args: str, **env: str) -> subprocess.CompletedProcess:
+    environ = {**os.environ, "DATABASE_URL": url, "GENIUS_LOCI_AUTHOR": "Dana", **env}
+    return subprocess.run([sys.executable, "-m", "policy_engine", "projects", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120, env=environ)
+
+
+def test_projects_commands_honour_database_url(store_url, tmp_path, sample):
+    src = tmp_path / "ek.json"
+    src.write_text(sample.to_json(), encoding="utf-8")
+    r = run_store(store_url, "list")
+    assert r.returncode == 0 and "no projects yet" in r.stdout
+    r = run_store(store_url, "import", str(src))
+    assert r.returncode == 0 and "imported east-kazakhstan as version 1" in r.stdout
+    out = tmp_path / "out.json"
+    assert run_store(store_url, "export", "east-kazakhstan", "--out", str(out)).returncode == 0
+    assert out.read_bytes() == src.read_bytes()
+    r = run_store(store_url, "restore", "east-kazakhstan", "1")
+    assert r.returncode == 0 and "as version 2" in r.stdout
+    r = run_store(store_url, "history", "east-kazakhstan", "--format", "json")
+    history = json.loads(r.stdout)
+    assert [(h["version"], h["author"], h["note"]) for h in history] == [
+        (1, "Dana", "imported"), (2, "Dana", "restored from version 1")]
+    r = run_store(store_url, "list", "--format", "json")
+    assert [(p["id"], p["head_version"]) for p in json.loads(r.stdout)] == [("east-kazakhstan", 2)]
+
+
+def test_projects_protected_and_bad_input(tmp_path, sample):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    src = tmp_path / "ek.json"
+    src.write_text(sample.to_json(), encoding="utf-8")
+    r = run_store(url, "import", str(src), "--protect")
+    assert r.returncode == 1 and "GENIUS_LOCI_PASSPHRASE" in r.stderr
+    assert run_store(url, "import", str(src), "--protect", GENIUS_LOCI_PASSPHRASE="долгий пароль").returncode == 0
+    r = run_store(url, "export", "east-kazakhstan")
+    assert r.returncode == 1 and "protected" in r.stderr and not r.stdout
+    r = run_store(url, "export", "east-kazakhstan", GENIUS_LOCI_PASSPHRASE="долгий пароль")
+    assert r.returncode == 0 and r.stdout == src.read_text(encoding="utf-8")
+    assert "(protected)" in run_store(url, "list").stdout
+    truncated = tmp_path / "t.json"
+    truncated.write_bytes(src.read_bytes()[:500])
+    for args, message in [(["import", str(truncated)], "truncated"), (["export", "nope"], "no project 'nope'"),
+                          (["restore", "east-kazakhstan", "7"], "protected"),
+                          (["import", str(tmp_path / "missing.json")], "cannot read")]:
+        r = run_store(url, *args)
+        assert r.returncode == 1 and message in r.stderr and "Traceback" not in r.stderr
+        assert len(r.stderr.strip().splitlines()) == 1
+    r = run_store("postgresql://nobody:x@127.0.0.1:1/none", "list")
+    assert r.returncode == 1 and "cannot open the database" in r.stderr and "x@" not in r.stderr

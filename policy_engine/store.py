@@ -1,0 +1,499 @@
+"""Persistence of projects: versions, conflicts, cycles and passphrases, on SQLite or PostgreSQL.
+
+A policy is built over months by several people, so the store never overwrites: every save adds
+a version, and a save based on a version that is no longer the newest is refused with what
+changed since. Closing an annual cycle freezes it. The engine works on `Project` objects; only
+this module knows about tables and sessions, which are opened and closed inside each call.
+
+The database is a SQLite file under `data/` unless `DATABASE_URL` names another (PostgreSQL
+through psycopg 3). Its schema is created and upgraded by the Alembic migrations in
+`policy_engine/migrations/` every time a `Store` is opened.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, TypeVar
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Field, Session, SQLModel, create_engine, select
+
+from .changes import Change, diff, iterations_changed
+from .cycles import next_cycle
+from .project import Project, ProjectError
+
+DATA_DIR = Path(os.environ.get("GENIUS_LOCI_DATA", Path(__file__).resolve().parent.parent / "data"))
+DEFAULT_URL = f"sqlite:///{DATA_DIR / 'genius_loci.db'}"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+# --- tables -------------------------------------------------------------------------------------
+
+class ProjectRecord(SQLModel, table=True):
+    """One project: which version is the newest and which cycle is open."""
+
+    __tablename__ = "project"
+    id: str = Field(primary_key=True, max_length=80)
+    region_name: str
+    country: str = Field(max_length=2)
+    head_version: int
+    cycle: int
+    passphrase_hash: str | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class VersionRecord(SQLModel, table=True):
+    """One saved version: the whole project document as canonical JSON text, never changed."""
+
+    __tablename__ = "project_version"
+    project_id: str = Field(primary_key=True, foreign_key="project.id", max_length=80)
+    version: int = Field(primary_key=True)
+    cycle: int
+    document: str = Field(sa_type=sa.Text)
+    author: str
+    saved_at: datetime
+    iterations: str  # JSON list of the iterations this save changed
+    note: str
+
+
+class CycleRecord(SQLModel, table=True):
+    """An annual cycle of a project; closed cycles are read-only."""
+
+    __tablename__ = "project_cycle"
+    project_id: str = Field(primary_key=True, foreign_key="project.id", max_length=80)
+    cycle: int = Field(primary_key=True)
+    opened_at: datetime
+    opened_version: int
+    closed_at: datetime | None = None
+    closed_version: int | None = None
+    closed_by: str | None = None
+
+
+# --- what callers get back ----------------------------------------------------------------------
+
+class Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class ProjectSummary(Out):
+    id: str
+    region_name: str | None  # None when the project is protected
+    country: str | None
+    head_version: int
+    cycle: int
+    protected: bool
+    updated_at: datetime
+
+
+class Loaded(Out):
+    """A project as read: the document, the version it is, and whether it may be edited."""
+
+    project: Project
+    version: int
+    head_version: int
+    read_only: bool
+
+
+class VersionInfo(Out):
+    version: int
+    cycle: int
+    author: str
+    saved_at: datetime
+    iterations: list[int]
+    note: str
+
+
+class CycleInfo(Out):
+    cycle: int
+    opened_at: datetime
+    opened_version: int
+    closed_at: datetime | None
+    closed_version: int | None
+    closed_by: str | None
+
+
+# --- errors -------------------------------------------------------------------------------------
+
+class StoreError(Exception):
+    """A request the store refuses; the message says why in words a user can act on."""
+
+
+class NotFound(StoreError):
+    pass
+
+
+class AlreadyExists(StoreError):
+    pass
+
+
+class AccessDenied(StoreError):
+    """The project is protected and no passphrase, or a wrong one, was given."""
+
+
+class ReadOnly(StoreError):
+    """The version or cycle being written is closed."""
+
+
+class ImportRefused(StoreError):
+    pass
+
+
+class Conflict(StoreError):
+    """A save based on a version that is no longer the newest."""
+
+    def __init__(self, project_id: str, base_version: int, head_version: int, authors: list[str],
+                 changes: list[Change]):
+        self.project_id, self.base_version, self.head_version = project_id, base_version, head_version
+        self.authors, self.changes = authors, changes
+        who = ", ".join(sorted(set(authors))) or "someone"
+        what = "; ".join(c.describe() for c in changes[:8]) or "no content changes"
+        more = f" (+{len(changes) - 8} more)" if len(changes) > 8 else ""
+        super().__init__(
+            f"project {project_id!r} was saved by {who} since version {base_version} (now version "
+            f"{head_version}): {what}{more}. Reload the newest version and apply your edit again."
+        )
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+_hasher = PasswordHasher()
+T = TypeVar("T")
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def database_url(url: str | None = None) -> str:
+    """The URL to use: the argument, else DATABASE_URL, else the SQLite file under data/.
+
+    `postgresql://` and `postgres://` are read as psycopg 3, the driver this project installs.
+    """
+    url = url or os.environ.get("DATABASE_URL") or DEFAULT_URL
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def _is_locked(exc: OperationalError) -> bool:
+    return "database is locked" in str(exc) or "deadlock detected" in str(exc)
+
+
+class Store:
+    """The project store. Open one per process (it holds a connection pool); it is thread-safe."""
+
+    def __init__(self, url: str | None = None, revision: str = "head"):
+        """Open (and create or upgrade) the database; `revision` other than head is for tests."""
+        self.url = database_url(url)
+        if self.url.startswith("sqlite"):
+            path = self.url.split("///", 1)[-1]
+            if path and path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self.engine = create_engine(self.url, connect_args={"timeout": 30, "check_same_thread": False})
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        else:
+            self.engine = create_engine(self.url, pool_pre_ping=True)
+        self.migrate(revision)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def migrate(self, revision: str = "head") -> None:
+        """Bring the schema to `revision` with Alembic (a no-op when it is already there)."""
+        from alembic import command
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+        with self.engine.begin() as conn:
+            if self.dialect == "postgresql":  # one migrator at a time when many processes start together
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(7413)"))
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+
+    def schema_revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            try:
+                return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+            except sa.exc.DatabaseError:
+                return None
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- transactions --
+
+    def _write(self, work: Callable[[Session], T], attempts: int = 20) -> T:
+        """Run `work` in one transaction; retry when the database is momentarily locked.
+
+        Everything `work` does is committed together or not at all, so a failure half-way
+        through a save leaves the previous version as it was.
+        """
+        for attempt in range(attempts):
+            try:
+                with Session(self.engine) as session:
+                    if self.dialect == "sqlite":
+                        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+                    result = work(session)
+                    session.commit()
+                    return result
+            except OperationalError as exc:
+                if not _is_locked(exc) or attempt == attempts - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def _read(self, work: Callable[[Session], T]) -> T:
+        with Session(self.engine) as session:
+            return work(session)
+
+    # -- access --
+
+    @staticmethod
+    def _project(session: Session, project_id: str) -> ProjectRecord:
+        row = session.get(ProjectRecord, project_id)
+        if row is None:
+            raise NotFound(f"no project {project_id!r}")
+        return row
+
+    @staticmethod
+    def _authorize(row: ProjectRecord, passphrase: str | None) -> None:
+        if row.passphrase_hash is None:
+            return
+        if not passphrase:
+            raise AccessDenied(f"project {row.id!r} is protected: enter its passphrase")
+        try:
+            _hasher.verify(row.passphrase_hash, passphrase)
+        except (VerificationError, InvalidHashError):
+            raise AccessDenied(f"wrong passphrase for project {row.id!r}") from None
+
+    def _open(self, session: Session, project_id: str, passphrase: str | None) -> ProjectRecord:
+        row = self._project(session, project_id)
+        self._authorize(row, passphrase)
+        return row
+
+    @staticmethod
+    def _version(session: Session, project_id: str, version: int) -> VersionRecord:
+        rec = session.get(VersionRecord, (project_id, version))
+        if rec is None:
+            raise NotFound(f"project {project_id!r} has no version {version}")
+        return rec
+
+    # -- reading --
+
+    def list_projects(self) -> list[ProjectSummary]:
+        """Every project; a protected one shows only its id and that it is protected."""
+        def work(s: Session) -> list[ProjectSummary]:
+            rows = s.exec(select(ProjectRecord).order_by(ProjectRecord.id)).all()
+            return [ProjectSummary(
+                id=r.id, region_name=None if r.passphrase_hash else r.region_name,
+                country=None if r.passphrase_hash else r.country, head_version=r.head_version,
+                cycle=r.cycle, protected=r.passphrase_hash is not None, updated_at=r.updated_at,
+            ) for r in rows]
+        return self._read(work)
+
+    def is_protected(self, project_id: str) -> bool:
+        return self._read(lambda s: self._project(s, project_id).passphrase_hash is not None)
+
+    def load(self, project_id: str, version: int | None = None, passphrase: str | None = None) -> Loaded:
+        """A version of a project (the newest by default) and whether it can be edited."""
+        def work(s: Session) -> Loaded:
+            row = self._open(s, project_id, passphrase)
+            rec = self._version(s, project_id, version or row.head_version)
+            return Loaded(project=Project.from_json(rec.document), version=rec.version,
+                          head_version=row.head_version,
+                          read_only=rec.version != row.head_version or rec.cycle != row.cycle)
+        return self._read(work)
+
+    def export_json(self, project_id: str, version: int | None = None, passphrase: str | None = None) -> str:
+        """The stored document, exactly as saved (canonical JSON)."""
+        def work(s: Session) -> str:
+            row = self._open(s, project_id, passphrase)
+            return self._version(s, project_id, version or row.head_version).document
+        return self._read(work)
+
+    def history(self, project_id: str, passphrase: str | None = None) -> list[VersionInfo]:
+        def work(s: Session) -> list[VersionInfo]:
+            self._open(s, project_id, passphrase)
+            recs = s.exec(select(VersionRecord).where(VersionRecord.project_id == project_id)
+                          .order_by(VersionRecord.version)).all()
+            return [VersionInfo(version=r.version, cycle=r.cycle, author=r.author, saved_at=r.saved_at,
+                                iterations=json.loads(r.iterations), note=r.note) for r in recs]
+        return self._read(work)
+
+    def cycles(self, project_id: str, passphrase: str | None = None) -> list[CycleInfo]:
+        def work(s: Session) -> list[CycleInfo]:
+            self._open(s, project_id, passphrase)
+            recs = s.exec(select(CycleRecord).where(CycleRecord.project_id == project_id)
+                          .order_by(CycleRecord.cycle)).all()
+            return [CycleInfo(**r.model_dump(exclude={"project_id"})) for r in recs]
+        return self._read(work)
+
+    def cycle_diff(self, project_id: str, older: int, newer: int, passphrase: str | None = None) -> list[Change]:
+        """What differs between the last version of cycle `older` and the last of cycle `newer`."""
+        def last_of(s: Session, cycle: int) -> Project:
+            rec = s.exec(select(VersionRecord).where(VersionRecord.project_id == project_id,
+                                                     VersionRecord.cycle == cycle)
+                         .order_by(VersionRecord.version.desc())).first()
+            if rec is None:
+                raise NotFound(f"project {project_id!r} has no cycle {cycle}")
+            return Project.from_json(rec.document)
+
+        def work(s: Session) -> list[Change]:
+            self._open(s, project_id, passphrase)
+            return diff(last_of(s, older), last_of(s, newer))
+        return self._read(work)
+
+    # -- writing --
+
+    def create(self, project: Project, author: str, passphrase: str | None = None, note: str = "created") -> int:
+        """Store a new project as version 1; protect it with `passphrase` if one is given."""
+        now = _now()
+        doc = project.to_json()
+        hashed = _hasher.hash(passphrase) if passphrase else None
+
+        def work(s: Session) -> int:
+            if s.get(ProjectRecord, project.id) is not None:
+                raise AlreadyExists(f"a project {project.id!r} already exists")
+            s.add(ProjectRecord(id=project.id, region_name=project.region.name, country=project.region.country,
+                                head_version=1, cycle=project.cycle, passphrase_hash=hashed,
+                                created_at=now, updated_at=now))
+            s.flush()
+            s.add(CycleRecord(project_id=project.id, cycle=project.cycle, opened_at=now, opened_version=1))
+            _insert_version(s, project.id, 1, project, doc, author, iterations_changed(None, project), note, now)
+            return 1
+        try:
+            return self._write(work)
+        except IntegrityError:
+            raise AlreadyExists(f"a project {project.id!r} already exists") from None
+
+    def save(self, project: Project, base_version: int, author: str, passphrase: str | None = None,
+             note: str = "") -> int:
+        """Save `project` as the version after `base_version`; refuse if someone saved in between."""
+        doc = project.to_json()
+
+        def work(s: Session) -> int:
+            row = self._open(s, project.id, passphrase)
+            if project.cycle != row.cycle:
+                raise ReadOnly(f"cycle {project.cycle} of project {project.id!r} is closed; "
+                               f"the open cycle is {row.cycle}")
+            base = self._version(s, project.id, base_version)
+            if row.head_version != base_version:
+                raise self._conflict(s, project.id, base, row.head_version)
+            if not _bump_head(s, project.id, base_version, project):
+                s.rollback()
+                row = self._project(s, project.id)
+                raise self._conflict(s, project.id, base, row.head_version)
+            previous = Project.from_json(base.document)
+            new = base_version + 1
+            _insert_version(s, project.id, new, project, doc, author, iterations_changed(previous, project),
+                            note, _now())
+            return new
+        return self._write(work)
+
+    def _conflict(self, s: Session, project_id: str, base: VersionRecord, head: int) -> Conflict:
+        head_rec = self._version(s, project_id, head)
+        later = s.exec(select(VersionRecord.author).where(VersionRecord.project_id == project_id,
+                                                          VersionRecord.version > base.version)).all()
+        changes = diff(Project.from_json(base.document), Project.from_json(head_rec.document))
+        return Conflict(project_id, base.version, head, list(later), changes)
+
+    def restore(self, project_id: str, version: int, author: str, passphrase: str | None = None) -> int:
+        """Make an earlier version of the open cycle the newest again, as a new version."""
+        def work(s: Session) -> int:
+            row = self._open(s, project_id, passphrase)
+            old = self._version(s, project_id, version)
+            if old.cycle != row.cycle:
+                raise ReadOnly(f"version {version} belongs to closed cycle {old.cycle}; "
+                               f"only versions of the open cycle {row.cycle} can be restored")
+            head_version = row.head_version  # read before _bump_head, which updates `row` in the session
+            head = self._version(s, project_id, head_version)
+            project = Project.from_json(old.document)
+            if not _bump_head(s, project_id, head_version, project):
+                raise self._conflict(s, project_id, head, self._project(s, project_id).head_version)
+            new = head_version + 1
+            _insert_version(s, project_id, new, project, old.document, author,
+                            iterations_changed(Project.from_json(head.document), project),
+                            f"restored from version {version}", _now())
+            return new
+        return self._write(work)
+
+    def close_cycle(self, project_id: str, base_version: int, author: str, passphrase: str | None = None) -> int:
+        """Freeze the open cycle at `base_version` and open the next one; returns its first version."""
+        def work(s: Session) -> int:
+            row = self._open(s, project_id, passphrase)
+            base = self._version(s, project_id, base_version)
+            if row.head_version != base_version:
+                raise self._conflict(s, project_id, base, row.head_version)
+            now = _now()
+            current = s.get(CycleRecord, (project_id, row.cycle))
+            current.closed_at, current.closed_version, current.closed_by = now, base_version, author
+            s.add(current)
+            following = next_cycle(Project.from_json(base.document))
+            if not _bump_head(s, project_id, base_version, following):
+                raise self._conflict(s, project_id, base, self._project(s, project_id).head_version)
+            new = base_version + 1
+            s.add(CycleRecord(project_id=project_id, cycle=following.cycle, opened_at=now, opened_version=new))
+            _insert_version(s, project_id, new, following, following.to_json(), author, [],
+                            f"cycle {row.cycle} closed; cycle {following.cycle} opened", now)
+            return new
+        return self._write(work)
+
+    def set_passphrase(self, project_id: str, new: str | None, current: str | None = None) -> None:
+        """Protect a project, change its passphrase, or (with `new=None`) remove the protection."""
+        if new is not None and len(new) < 8:
+            raise StoreError("a passphrase needs at least 8 characters")
+        hashed = _hasher.hash(new) if new else None
+
+        def work(s: Session) -> None:
+            row = self._open(s, project_id, current)
+            row.passphrase_hash = hashed
+            s.add(row)
+        self._write(work)
+
+    def import_json(self, data: bytes | str, author: str, passphrase: str | None = None) -> tuple[str, int]:
+        """Create a project from a JSON document; refuse a broken one before touching the database."""
+        try:
+            project = Project.from_json(data)
+        except ProjectError as exc:
+            raise ImportRefused("the file is not a usable project: " + "; ".join(exc.errors[:10])
+                                + (f" (+{len(exc.errors) - 10} more)" if len(exc.errors) > 10 else "")) from None
+        return project.id, self.create(project, author, passphrase, note="imported")
+
+
+def _bump_head(s: Session, project_id: str, expected: int, project: Project) -> bool:
+    """Move the head one version on, only if it is still `expected` (the optimistic lock)."""
+    result = s.execute(
+        sa.update(ProjectRecord)
+        .where(ProjectRecord.id == project_id, ProjectRecord.head_version == expected)
+        .values(head_version=expected + 1, cycle=project.cycle, region_name=project.region.name,
+                country=project.region.country, updated_at=_now())
+    )
+    return result.rowcount == 1
+
+
+def _insert_version(s: Session, project_id: str, version: int, project: Project, doc: str, author: str,
+                    iterations: list[int], note: str, when: datetime) -> None:
+    s.add(VersionRecord(project_id=project_id, version=version, cycle=project.cycle, document=doc,
+                        author=author or "anonymous", saved_at=when, iterations=json.dumps(iterations),
+                        note=note))
+    s.flush()
