@@ -8,6 +8,7 @@ to the paper and table it comes from (see ../shared/METHOD.md).
 from __future__ import annotations
 
 from functools import lru_cache
+from string import Formatter
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -173,6 +174,9 @@ class RuleBook(Frozen):
         missing = sorted(REQUIRED_RULES - ids)
         if missing:
             raise ValueError(f"rules missing: {', '.join(missing)}")
+        errors = [e for r in self.rules for e in _template_errors(r)]
+        if errors:
+            raise ValueError("; ".join(errors))
         return self
 
     def rule(self, rule_id: str) -> Rule:
@@ -182,10 +186,40 @@ class RuleBook(Frozen):
         return next(g for g in self.significance if g.id == significance)
 
 
-REQUIRED_RULES = {
-    "typology", "evidence_absent", "evidence_thin", "evidence_up", "evidence_up_ceiling",
-    "evidence_down", "evidence_down_floor", "evidence_hold", "override", "levels", "measures",
+# Every rule the engine fires, with the values it records; a template may use only these.
+RULE_PLACEHOLDERS: dict[str, set[str]] = {
+    "typology": {"industry", "significance", "model"},
+    "evidence_absent": set(),
+    "evidence_thin": {"audit_size", "min_audit"},
+    "evidence_up": {"strong", "elements", "strong_score", "min_strong", "from", "to"},
+    "evidence_up_ceiling": {"strong", "elements", "significance"},
+    "evidence_down": {"audit_size", "present_score", "linked", "elements", "from", "to"},
+    "evidence_down_floor": {"significance", "linked", "elements"},
+    "evidence_hold": {"linked", "strong", "min_strong", "elements"},
+    "override": {"from", "to", "by", "justification"},
+    "levels": {"significance", "levels"},
+    "measures": {"count", "by_level"},
 }
+REQUIRED_RULES = set(RULE_PLACEHOLDERS)
+
+
+def _template_errors(rule: "Rule") -> list[str]:
+    """Placeholders a rule's texts use that the engine does not record (they would fail at run time)."""
+    allowed = RULE_PLACEHOLDERS.get(rule.id)
+    if allowed is None:
+        return []
+    errors = []
+    for lang in LANGS:
+        try:
+            used = {name for _, name, _, _ in Formatter().parse(rule.explains.get(lang)) if name is not None}
+        except ValueError as exc:
+            errors.append(f"rule {rule.id!r}, explains.{lang}: {exc}")
+            continue
+        unknown = sorted(used - allowed)
+        if unknown:
+            errors.append(f"rule {rule.id!r}, explains.{lang}: unknown placeholder(s) "
+                          f"{', '.join('{' + u + '}' for u in unknown)}; allowed: {', '.join(sorted(allowed)) or 'none'}")
+    return errors
 
 
 class Catalogue(Frozen):

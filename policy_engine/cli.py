@@ -35,6 +35,8 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 
 def read_project(path: str) -> Project:
     """Read a project file, turning every failure into a one-line CliError."""
+    if not path:
+        raise CliError("no file given")
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
@@ -77,7 +79,7 @@ def cmd_catalogue(args: argparse.Namespace, cat: Catalogue) -> int:
 
 
 def cmd_classify(args: argparse.Namespace, cat: Catalogue) -> int:
-    project = read_project(args.project) if args.project else None
+    project = read_project(args.project) if args.project is not None else None
     if project is not None:
         errors = check_references(project, cat)
         if errors:
@@ -201,8 +203,15 @@ def cmd_projects(args: argparse.Namespace, cat: Catalogue) -> int:
     return 0
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse prints usage and the error on separate lines; say it on one, like every other error."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = OneLineParser(
         prog="python -m policy_engine",
         description="Genius Loci policy engine: classify creative industries by local identity and map them to support measures.",
     )

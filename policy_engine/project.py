@@ -25,7 +25,7 @@ from .seedfile import format_loc
 SCHEMA_VERSION = 1
 
 Slug = Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", min_length=1, max_length=80)
-Score = Field(ge=1, le=5)
+Score = Field(ge=1, le=5, strict=True)  # strict: JSON `true` is not a score
 Sector = Literal["government", "university", "business", "community"]
 Component = Literal["material", "symbolic"]
 Layer = Literal["historical", "cultural", "environmental", "social", "technological"]
@@ -43,7 +43,7 @@ class ProjectError(ValueError):
 class Model(BaseModel):
     """Project models refuse unknown keys so a misspelt field is reported, not dropped."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
 
 class Provenance(Model):
@@ -190,8 +190,15 @@ class Override(Model):
     industry: str = Field(min_length=1)
     significance: Significance
     justification: str
-    by: str = Field(min_length=1)
+    by: str
     decided_on: date | None = None
+
+    @field_validator("by")
+    @classmethod
+    def _named(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("an override must name who made it")
+        return value
 
     @field_validator("justification")
     @classmethod
@@ -370,6 +377,8 @@ class Project(Model):
                 raise ProjectError([f"the file is not UTF-8 text (byte {exc.start})"]) from None
         try:
             data = json.loads(text)
+        except RecursionError:
+            raise ProjectError(["not a project: the JSON is nested too deeply"]) from None
         except json.JSONDecodeError as exc:
             hint = " (the document ends too early: is the file truncated?)" if exc.pos >= len(text.rstrip()) else ""
             raise ProjectError([f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}{hint}"]) from None
@@ -379,10 +388,16 @@ class Project(Model):
     def from_data(cls, data: object) -> "Project":
         if not isinstance(data, dict):
             raise ProjectError([f"a project is a JSON object, got {type(data).__name__}"])
+        errors = []
+        if "schema_version" not in data:
+            errors.append("schema_version: Field required (a project file says which schema it follows)")
         try:
-            return cls.model_validate(data)
+            project = cls.model_validate(data)
         except ValidationError as exc:
-            raise ProjectError([f"{format_loc(e['loc'])}: {e['msg']}" for e in exc.errors()]) from None
+            errors += [f"{format_loc(e['loc'])}: {e['msg']}" for e in exc.errors()]
+        if errors:
+            raise ProjectError(errors)
+        return project
 
 
 def check_references(project: Project, catalogue: Catalogue) -> list[str]:

@@ -95,24 +95,26 @@ def _apply_evidence(sig: str, evidence: Evidence | None, catalogue: Catalogue) -
         return sig, fire("evidence_thin", audit_size=evidence.audit_size, min_audit=p.min_audit_elements)
     strong = [e for e in evidence.linked if e.strength >= p.strong_score]
     present = [e for e in evidence.linked if e.strength >= p.present_score]
-    names = [e.name for e in strong]
+    seen = [[e.name, e.strength] for e in evidence.linked]  # every linked element with its strength
     if len(strong) >= p.step_up_min_strong:
         up = _step(sig, +1)
+        shown = [[e.name, e.strength] for e in strong]
         if up is None:
-            return sig, fire("evidence_up_ceiling", strong=len(strong), elements=names, significance=sig)
+            return sig, fire("evidence_up_ceiling", strong=len(strong), elements=shown, significance=sig)
         return up, fire(
-            "evidence_up", strong=len(strong), elements=names, strong_score=p.strong_score,
+            "evidence_up", strong=len(strong), elements=shown, strong_score=p.strong_score,
             min_strong=p.step_up_min_strong, **{"from": sig, "to": up},
         )
     if not present:
         down = _step(sig, -1)
         if down is None:
-            return sig, fire("evidence_down_floor", significance=sig, linked=len(evidence.linked))
+            return sig, fire("evidence_down_floor", significance=sig, linked=len(evidence.linked), elements=seen)
         return down, fire(
             "evidence_down", audit_size=evidence.audit_size, present_score=p.present_score,
-            linked=len(evidence.linked), **{"from": sig, "to": down},
+            linked=len(evidence.linked), elements=seen, **{"from": sig, "to": down},
         )
-    return sig, fire("evidence_hold", linked=len(evidence.linked), strong=len(strong), min_strong=p.step_up_min_strong)
+    return sig, fire("evidence_hold", linked=len(evidence.linked), strong=len(strong),
+                     min_strong=p.step_up_min_strong, elements=seen)
 
 
 def measures_for_levels(levels: tuple[str, ...], catalogue: Catalogue) -> tuple[MeasureRef, ...]:
@@ -190,7 +192,7 @@ def _render_value(key: str, value: Any, catalogue: Catalogue, lang: str, country
         names = catalogue.country(country).levels
         return ", ".join(f"{names[lvl].get(lang)}: {n}" for lvl, n in value.items())
     if key == "elements":
-        return ", ".join(value)
+        return ", ".join(f"{name} ({strength:g})" for name, strength in value) or "—"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

@@ -52,6 +52,12 @@ def test_everything_cites_a_known_source(catalogue):
         assert all(ref in known for code in ind.codes for ref in code.refs)
 
 
+def test_measure_titles_are_russian_and_kazakh_text(catalogue):
+    for m in catalogue.measures:
+        assert re.search("[а-яё]", m.title.ru.lower()), m.id
+        assert m.title.kk != m.title.en, m.id
+
+
 def test_kpis_cover_three_families(catalogue):
     assert {k.family for k in catalogue.kpis} == {"economic", "socio_cultural", "reputational"}
 
@@ -168,3 +174,33 @@ def test_all_errors_reported_at_once(seeds_copy):
     edit(seeds_copy, "measures.yaml", lambda d: (d[0].update(level="x"), d[5].pop("type")))
     msg = error_of(seeds_copy)
     assert "entry 1 ('fed_targeted_loans')" in msg and "entry 6 ('fed_creative_platform'), field type" in msg
+
+
+def test_template_with_an_unknown_placeholder(seeds_copy):
+    edit(seeds_copy, "rules.yaml", lambda d: d["rules"][8]["explains"].update(ru="{by}: {whom} решил"))
+    assert "rule 'override', explains.ru: unknown placeholder(s) {whom}" in error_of(seeds_copy)
+
+
+def test_template_with_broken_braces(seeds_copy):
+    edit(seeds_copy, "rules.yaml", lambda d: d["rules"][0]["explains"].update(kk="{industry"))
+    assert "rule 'typology', explains.kk:" in error_of(seeds_copy)
+
+
+def test_significance_groups_out_of_order(seeds_copy):
+    edit(seeds_copy, "rules.yaml", lambda d: d["significance"].reverse())
+    assert "significance groups must be listed lowest first" in error_of(seeds_copy)
+
+
+def test_country_missing_a_level_name(seeds_copy):
+    edit(seeds_copy, "countries.yaml", lambda d: d[1]["levels"].pop("municipal"))
+    assert "countries.yaml: entry 2 ('KZ'), field (whole entry): Value error, levels must name every level; missing: municipal" in error_of(seeds_copy)
+
+
+def test_country_with_an_unknown_level(seeds_copy):
+    edit(seeds_copy, "countries.yaml", lambda d: d[0]["levels"].update(galactic={"en": "g", "ru": "г", "kk": "г"}))
+    assert "countries.yaml: entry 1 ('RU'), field levels.galactic" in error_of(seeds_copy)
+
+
+def test_significance_group_with_an_unknown_level(seeds_copy):
+    edit(seeds_copy, "rules.yaml", lambda d: d["significance"][0]["levels"].append("galactic"))
+    assert "rules.yaml, field significance[0].levels[1]" in error_of(seeds_copy)

@@ -99,6 +99,13 @@ def test_validate_reports_reference_errors(tmp_path, sample):
     (["classify", "--project", "{missing}"], None, "no such file"),
     (["classify", "--project", "{dir}"], None, "is a directory"),
     (["sample", "atlantis"], None, "no sample called 'atlantis'; available: east-kazakhstan"),
+    (["validate", "{path}"], "", "not valid JSON"),
+    (["validate", "{path}"], "\x00\x01\x02garbage", "not valid JSON"),
+    (["validate", "{path}"], '{"schema_version": 1, "id": "x", "region": {"name": 5, "country": "KZ"}, "cycle": "two"}',
+     "region.name: Input should be a valid string; cycle: Input should be a valid integer"),
+    (["classify", "--project", "{path}"], '{"schema_version": 1, "id": "x", "region": {"name": "R", "country": "ZZ"}}',
+     "region.country: unknown country 'ZZ'"),
+    (["classify", "--project", ""], None, "no file given"),
 ])
 def test_bad_input_gets_one_line_and_no_traceback(tmp_path, args, content, message):
     path = tmp_path / "in.json"
@@ -113,9 +120,12 @@ def test_bad_input_gets_one_line_and_no_traceback(tmp_path, args, content, messa
 
 
 def test_unknown_command_and_bad_option():
-    for args in (["frobnicate"], ["classify", "--format", "xml"]):
+    for args in (["frobnicate"], ["classify", "--format", "xml"], ["catalogue", "--lang", "fr"]):
         r = run(*args)
         assert r.returncode == 2 and "Traceback" not in r.stderr and "invalid choice" in r.stderr
+        assert len(r.stderr.strip().splitlines()) == 1 and "--help" in r.stderr
+    r = run("validate")
+    assert r.returncode == 2 and "required: FILE" in r.stderr and len(r.stderr.strip().splitlines()) == 1
 
 
 # --- projects (the store) -----------------------------------------------------------------------

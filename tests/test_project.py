@@ -10,15 +10,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from policy_engine.project import (
-    SCHEMA_VERSION, Event, GvaRecord, IdentityElement, KpiTrack, Milestone, Override, Pilot, Project,
-    ProjectError, Region, Scores, check_references,
+    SCHEMA_VERSION, Actor, Cluster, CreativeEconomy, CustomKpi, EmploymentRecord, Event, GvaRecord,
+    IdentityElement, KpiTrack, Member, Milestone, Municipality, Override, Pilot, ProfileFact, Project,
+    ProjectError, Promotion, Region, Scores, SelectedMeasure, SingleWindow, Story, Tie, check_references,
 )
 
 slugs = st.from_regex(r"[a-z0-9][a-z0-9_\-]{0,15}", fullmatch=True)
 # Text as people type it: Latin, Cyrillic, Kazakh letters, markup characters, emoji.
 alphabet = st.sampled_from(list("abcXYZ абвЖЯ әғқңөұүһі ӘҒҚҢӨҰҮҺІ <>&\"'/\\{}%\n\t😀🎻") + ["ё"])
 texts = st.text(alphabet=alphabet, max_size=40)
-names = st.text(alphabet=alphabet, min_size=1, max_size=40)
+names = st.text(alphabet=alphabet, min_size=1, max_size=40).filter(lambda s: s.strip())
 numbers = st.floats(min_value=0, max_value=1e12, allow_nan=False, allow_infinity=False)
 dates = st.dates(min_value=date(2000, 1, 1), max_value=date(2040, 12, 31))
 years = st.integers(min_value=2000, max_value=2040)
@@ -31,9 +32,32 @@ elements = st.builds(
     scores=st.builds(Scores, uniqueness=st.integers(1, 5), recognition=st.integers(1, 5), vitality=st.integers(1, 5)),
     industries=st.lists(st.sampled_from(["folk_crafts", "music", "design"]), unique=True),
 )
+signed = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_infinity=False)
 kpis = st.builds(
-    KpiTrack, kpi=slugs, baseline_year=years, baseline=numbers,
-    targets=st.dictionaries(years, numbers, max_size=5), actuals=st.dictionaries(years, numbers, max_size=5),
+    KpiTrack, kpi=slugs, baseline_year=years, baseline=signed,
+    targets=st.dictionaries(years, signed, max_size=5), actuals=st.dictionaries(years, signed, max_size=5),
+    custom=st.none() | st.builds(CustomKpi, name=names, family=st.sampled_from(["economic", "socio_cultural", "reputational"]),
+                                 unit=names, direction=st.sampled_from(["increase", "decrease"]), definition=texts),
+)
+levels = st.sampled_from(["federal", "regional", "municipal"])
+economy = st.builds(
+    CreativeEconomy, currency=st.sampled_from(["KZT", "RUB"]), unit=texts,
+    gva=st.lists(st.builds(GvaRecord, year=years, territory=names, creative_gva=numbers,
+                           grp=st.floats(min_value=0.001, max_value=1e12)), max_size=4),
+    employment=st.lists(st.builds(EmploymentRecord, municipality=names, industry=slugs,
+                                  firms=st.integers(0, 10**6), employees=st.integers(0, 10**7)), max_size=4),
+)
+actors = st.builds(Actor, id=slugs, name=names, sector=st.sampled_from(["government", "university", "business", "community"]),
+                   level=levels, municipality=st.none() | names, industries=st.lists(slugs, max_size=2))
+ties = st.builds(Tie, source=slugs, target=slugs, kind=names, strength=st.integers(1, 5))
+clusters = st.builds(Cluster, id=slugs, name=names, industries=st.lists(slugs, min_size=1, max_size=3),
+                     target_image=texts, formation_type=st.none() | slugs, lead_actors=st.lists(slugs, max_size=2),
+                     status=st.sampled_from(["proposed", "accepted"]))
+measures = st.builds(SelectedMeasure, measure=slugs, cluster=st.none() | slugs, owner=texts, budget=numbers, note=texts)
+promotion = st.builds(
+    Promotion, narrative=texts, values=st.lists(names, max_size=3), audiences_inside=st.lists(names, max_size=2),
+    stories=st.lists(st.builds(Story, cluster=slugs, place=texts, tradition=texts, people=texts, today=texts), max_size=2),
+    events=st.lists(st.builds(Event, name=names, start=dates, venue=texts, cluster=st.none() | slugs), max_size=3),
 )
 
 
@@ -52,7 +76,14 @@ def pilots(draw):
 projects = st.builds(
     Project, id=slugs,
     region=st.builds(Region, name=names, country=st.sampled_from(["RU", "KZ"]),
-                     population=st.none() | st.integers(0, 10**8), area_km2=st.none() | numbers),
+                     population=st.none() | st.integers(0, 10**8), area_km2=st.none() | numbers,
+                     municipalities=st.lists(st.builds(Municipality, name=names), max_size=3),
+                     profile=st.lists(st.builds(ProfileFact, label=names, value=names), max_size=2),
+                     positioning=st.none() | texts),
+    working_group=st.lists(st.builds(Member, name=names, role=texts, organisation=texts), max_size=2),
+    economy=economy, actors=st.lists(actors, max_size=3), ties=st.lists(ties, max_size=3),
+    clusters=st.lists(clusters, max_size=2), measures=st.lists(measures, max_size=3),
+    single_window=st.builds(SingleWindow, who=texts, where=texts, how=texts), promotion=promotion,
     cycle=st.integers(1, 20), iteration=st.integers(1, 6),
     identity_elements=st.lists(elements, max_size=4),
     overrides=st.lists(st.builds(Override, industry=st.sampled_from(["music", "design"]),
@@ -149,3 +180,24 @@ def test_references_are_checked(sample, catalogue):
 
 def test_strength_is_mean_of_scores():
     assert Scores(uniqueness=5, recognition=4, vitality=4).strength == 4.33
+
+
+@pytest.mark.parametrize("change, field", [
+    (lambda d: d["kpis"][0]["actuals"].update({"2025": float("nan")}), "kpis[0].actuals.2025"),
+    (lambda d: d["kpis"][0].update(baseline=float("inf")), "kpis[0].baseline"),
+    (lambda d: d["identity_elements"][0]["scores"].update(vitality=True), "identity_elements[0].scores.vitality"),
+    (lambda d: d.update(overrides=[{"industry": "music", "significance": "high", "by": "   ",
+                                    "justification": "Because the festival carries the brand."}]), "overrides[0].by"),
+    (lambda d: d.pop("schema_version"), "schema_version"),
+])
+def test_values_that_could_not_be_saved_and_reloaded_are_refused(sample, change, field):
+    data = json.loads(sample.to_json())
+    change(data)
+    with pytest.raises(ProjectError) as err:
+        Project.from_data(data)
+    assert err.value.errors[0].startswith(field + ":")
+
+
+def test_deeply_nested_json_is_refused_cleanly():
+    with pytest.raises(ProjectError, match="nested too deeply"):
+        Project.from_json("[" * 100000 + "]" * 100000)

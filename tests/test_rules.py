@@ -40,8 +40,15 @@ def run_case(case: dict, catalogue):
     return classify(given["industry"], catalogue, evidence=evidence, override=override)
 
 
+INPUT_KEYS = {"industry", "audit_size", "linked_elements", "override"}
+OUTPUT_KEYS = {"significance", "model", "levels", "rule", "error"}
+
+
 @pytest.mark.parametrize("case", load_cases())
 def test_rule_case(case, catalogue):
+    assert set(case) == {"name", "input", "output"}, "a case has a name, an input and an output"
+    assert set(case["input"]) <= INPUT_KEYS and "industry" in case["input"], f"unknown input keys in {case['name']!r}"
+    assert case["output"] and set(case["output"]) <= OUTPUT_KEYS, f"unknown or no output keys in {case['name']!r}"
     expected = case["output"]
     if "error" in expected:
         with pytest.raises(ValidationError) as err:
@@ -57,6 +64,23 @@ def test_rule_case(case, catalogue):
         assert list(decision.levels) == expected["levels"]
     if "rule" in expected:
         assert expected["rule"] in [f.rule for f in decision.firings]
+    for lang in ("en", "ru", "kk"):  # every rule that fires renders in every language
+        assert all("{" not in line for line in explain(decision, catalogue, lang, "KZ"))
+
+
+def test_the_cases_fire_every_rule(catalogue):
+    fired = set()
+    for param in load_cases():
+        case = param.values[0]
+        if "error" not in case["output"]:
+            fired |= {f.rule for f in run_case(case, catalogue).firings}
+    assert fired == {r.id for r in catalogue.rules.rules}
+
+
+def test_explanations_show_the_strength_of_each_linked_element(catalogue):
+    ev = Evidence(audit_size=12, linked=(LinkedElement(name="Old song", strength=2.67),))
+    lines = explain(classify("cinema", catalogue, evidence=ev), catalogue, "en")
+    assert "Old song (2.67)" in lines[1] and "from medium to low" in lines[1]
 
 
 def test_typology_cases_cover_all_sixteen_industries(catalogue):
