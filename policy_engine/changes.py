@@ -15,7 +15,7 @@ from .project import Project
 
 # Which iteration of the method (002, Table 1) each part of the project belongs to; 0 = general.
 SECTION_ITERATION: dict[str, int] = {
-    "region": 1, "identity_elements": 1, "economy": 1, "actors": 1, "ties": 1,
+    "region": 1, "identity_elements": 1, "economy": 1, "crosswalk": 1, "actors": 1, "ties": 1,
     "clusters": 2,
     "overrides": 3, "measures": 3,
     "pilots": 4, "single_window": 4,
@@ -41,7 +41,7 @@ LIST_KEYS: dict[str, Callable[[dict], str]] = {
     "measures": _key("measure", "cluster"), "kpis": _key("kpi"), "working_group": _key("name"),
     "gva": _key("territory", "year"), "employment": _key("municipality", "industry"),
     "municipalities": _key("name"), "profile": _key("label"), "stories": _key("cluster"),
-    "events": _key("name", "start"), "milestones": _key("name"),
+    "events": _key("name", "start"), "milestones": _key("name"), "crosswalk": _key("code"),
 }
 
 

@@ -203,6 +203,48 @@ def cmd_projects(args: argparse.Namespace, cat: Catalogue) -> int:
     return 0
 
 
+def cmd_register(args: argparse.Namespace, cat: Catalogue) -> int:
+    from .location_quotients import location_quotients, read_benchmark
+    from .register import RegisterError, read_register
+
+    changes = read_project(args.project).crosswalk if args.project else []
+    try:
+        result = read_register(args.file, cat, changes)
+        benchmark = read_benchmark(args.benchmark, cat) if args.benchmark else None
+    except RegisterError as exc:
+        raise CliError(str(exc)) from None
+    except OSError as exc:
+        raise CliError(f"cannot read ({exc.strerror})") from None
+    cells = location_quotients(result.cells, benchmark)
+    if args.format == "json":
+        _emit(json.dumps({
+            "rows_total": result.rows_total, "rows_used": result.rows_used,
+            "rejected": [r.model_dump() for r in result.rejected],
+            "cells": [{"municipality": c.municipality, "industry": c.industry, "firms": c.firms,
+                       "employees": c.employees, "lq": None if c.lq is None else round(c.lq, 6)} for c in cells],
+        }, ensure_ascii=False, indent=2), None)
+        return 0
+    print(f"{result.rows_used:,} of {result.rows_total:,} rows used ({result.encoding}, "
+          f"delimiter {result.delimiter!r}); {len(result.rejected):,} rejected")
+    for r in result.rejected[:20]:
+        print(f"  line {r.line}: {r.reason}")
+    if len(result.rejected) > 20:
+        print(f"  … and {len(result.rejected) - 20:,} more (use --format json for all)")
+    print()
+    print(_table(["municipality", "industry", "firms", "employees", "LQ"], [
+        (c.municipality, c.industry, c.firms, f"{c.employees:g}", "-" if c.lq is None else f"{c.lq:.2f}")
+        for c in sorted(cells, key=lambda c: -(c.lq or 0))]))
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace, cat: Catalogue) -> int:
+    from .bench import main_register
+
+    if args.rows < 1 or args.runs < 1:
+        raise CliError("--rows and --runs must be at least 1")
+    return main_register(args.rows, args.runs, args.format)
+
+
 class OneLineParser(argparse.ArgumentParser):
     """argparse prints usage and the error on separate lines; say it on one, like every other error."""
 
@@ -235,6 +277,17 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
     sp = add("validate", "check a project file: exit 0 with a summary, or 1 with the errors", cmd_validate)
     sp.add_argument("file", metavar="FILE")
+
+    sp = add("register", "import a firm register (CSV/XLSX) and compute location quotients", cmd_register)
+    sp.add_argument("file", metavar="FILE")
+    sp.add_argument("--benchmark", metavar="FILE", help="reference employment by industry with a total row")
+    sp.add_argument("--project", metavar="FILE", help="a project whose crosswalk changes apply")
+    sp.add_argument("--format", choices=["table", "json"], default="table")
+    sp = add("bench", "benchmarks (see README)", cmd_bench)
+    sp.add_argument("what", choices=["register"])
+    sp.add_argument("--rows", type=int, default=1_000_000)
+    sp.add_argument("--runs", type=int, default=7)
+    sp.add_argument("--format", choices=["table", "json"], default="table")
 
     sp = add("projects", "the project store (SQLite under data/, or DATABASE_URL); "
              "protected projects read GENIUS_LOCI_PASSPHRASE", cmd_projects)

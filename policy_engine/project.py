@@ -151,6 +151,24 @@ class CreativeEconomy(Model):
     employment: list[EmploymentRecord] = []
 
 
+class CrosswalkChange(Model):
+    """A region's own adjustment of the code crosswalk: put `code` in `industry`, or (None) out of the
+    creative list. Regions approve their own lists (Krasnodar krai: 26 priority directions, 2025),
+    so the adjustment is allowed, but only with a recorded reason."""
+
+    code: str = Field(pattern=r"^\d{2}(\.\d{1,2}){0,3}$")
+    industry: str | None
+    reason: str
+    by: str = ""
+
+    @field_validator("reason")
+    @classmethod
+    def _has_reason(cls, value: str) -> str:
+        if len(value.strip()) < 5:
+            raise ValueError("a crosswalk change needs a recorded reason")
+        return value
+
+
 class Actor(Model):
     id: str = Slug
     name: str = Field(min_length=1)
@@ -346,6 +364,7 @@ class Project(Model):
     next_review: date | None = None
     identity_elements: list[IdentityElement] = []
     economy: CreativeEconomy = CreativeEconomy()
+    crosswalk: list[CrosswalkChange] = []
     actors: list[Actor] = []
     ties: list[Tie] = []
     clusters: list[Cluster] = []
@@ -432,7 +451,9 @@ def check_references(project: Project, catalogue: Catalogue) -> list[str]:
         for ind in e.industries:
             need(ind, industries, f"identity_elements[{i}].industries", "industry")
     for i, rec in enumerate(project.economy.employment):
-        need(rec.industry, industries, f"economy.employment[{i}].industry", "industry")
+        need(rec.industry, industries | {"non_creative"}, f"economy.employment[{i}].industry", "industry")
+    for i, ch in enumerate(project.crosswalk):
+        need(ch.industry, industries, f"crosswalk[{i}].industry", "industry")
     for i, a in enumerate(project.actors):
         for ind in a.industries:
             need(ind, industries, f"actors[{i}].industries", "industry")

@@ -6,7 +6,6 @@ checks as any user's file, so every page and report has real content to show.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from .catalogue import SEEDS_DIR
 from .project import Project, ProjectError

@@ -178,3 +178,42 @@ def test_projects_protected_and_bad_input(tmp_path, sample):
         assert len(r.stderr.strip().splitlines()) == 1
     r = run_store("postgresql://nobody:x@127.0.0.1:1/none", "list")
     assert r.returncode == 1 and "cannot open the database" in r.stderr and "x@" not in r.stderr
+
+
+# --- register and bench -------------------------------------------------------------------------
+
+def test_register_json(tmp_path):
+    src = tmp_path / "reg.csv"
+    src.write_bytes("ОКВЭД;Район;Численность\n59.11;Риддер;10\n47.11;Риддер;90\n59.11;Алтай;н/д\n90.01;Алтай;50\n"
+                    .encode("cp1251"))
+    bench = tmp_path / "bench.csv"
+    bench.write_text("industry;employees\ncinema;1000\nperforming_arts;500\ntotal;100000\n", encoding="utf-8")
+    r = run("register", str(src), "--format", "json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert (out["rows_total"], out["rows_used"]) == (4, 3)
+    assert out["rejected"] == [{"line": 4, "reason": "employees 'н/д' is not a number"}]
+    cells = {(c["municipality"], c["industry"]): c for c in out["cells"]}
+    assert set(cells) == {("Риддер", "cinema"), ("Алтай", "performing_arts")}
+    assert cells[("Риддер", "cinema")]["lq"] == pytest.approx((10 / 100) / (10 / 150))
+    assert set(cells[("Риддер", "cinema")]) == {"municipality", "industry", "firms", "employees", "lq"}
+    r = run("register", str(src), "--benchmark", str(bench), "--format", "json")
+    cells = {(c["municipality"], c["industry"]): c for c in json.loads(r.stdout)["cells"]}
+    assert cells[("Риддер", "cinema")]["lq"] == pytest.approx((10 / 100) / (1000 / 100000))
+
+
+def test_register_bad_file_is_one_line(tmp_path):
+    src = tmp_path / "reg.csv"
+    src.write_text("name;address\nx;y\n", encoding="utf-8")
+    r = run("register", str(src))
+    assert r.returncode == 1 and "no column for code, municipality, employees" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_bench_register_small_run_reports_the_agreed_keys():
+    r = run("bench", "register", "--rows", "3000", "--runs", "1", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert {"name", "rows", "median_s", "baseline_median_s", "ratio", "peak_mb"} <= out.keys()
+    assert out["name"] == "register" and out["rows"] == 3000 and out["rows_used"] == 3000 - 3
+    assert out["ratio"] == pytest.approx(out["baseline_median_s"] / out["median_s"], rel=0.02)

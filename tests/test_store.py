@@ -4,8 +4,6 @@ lossless import/export, atomic saves, migrations and concurrent writers."""
 from __future__ import annotations
 
 import multiprocessing
-import os
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
