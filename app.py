@@ -1,47 +1,21 @@
-"""Genius Loci — the Streamlit entry point.
+"""Genius Loci — the Streamlit entry point: navigation over the home page and the iterations.
 
-Until the wizard lands (issue 6) this is one page: the method's typology applied to every
-creative industry, with the engine's explanation of each decision. All logic is in policy_engine.
+Pages live in pages/ and only read widgets, call policy_engine and draw; pages/shared.py holds the
+session's project, saving and the sidebar.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from policy_engine.catalogue import default_catalogue
-from policy_engine.rules import classify_all, decision_record
-from policy_engine.store import Store
+from pages.shared import tr
 
+st.set_page_config(page_title="Genius Loci", page_icon=":material/explore:", layout="wide")
 
-@st.cache_resource
-def get_store() -> Store:
-    """One store (engine and pool) per server process, shared by all sessions; see PITFALLS §2."""
-    return Store()
-
-
-st.set_page_config(page_title="Genius Loci", page_icon="🧭", layout="wide")
-
-LANG_NAMES = {"ru": "Русский", "kk": "Қазақша", "en": "English"}
-lang = st.sidebar.radio("Язык / Тіл / Language", list(LANG_NAMES), format_func=LANG_NAMES.get, key="lang")
-country = st.sidebar.radio("Country", ["RU", "KZ"], key="country",
-                           format_func=lambda c: default_catalogue().country(c).name.get(lang))
-
-catalogue = default_catalogue()
-projects = get_store().list_projects()
-st.sidebar.caption(f"Projects in the store: {len(projects)}")
-for p in projects:
-    st.sidebar.markdown(f"- `{p.id}` — {'🔒' if p.protected else p.region_name}, cycle {p.cycle}, v{p.head_version}")
-
-st.title("Genius Loci")
-st.caption("Creative industries by significance of local identity (method paper 002, Fig. 1)")
-
-records = [decision_record(d, catalogue, lang, country) for d in classify_all(catalogue)]
-st.dataframe(
-    [{"industry": r["name"], "significance": catalogue.rules.group(r["significance"]).name.get(lang),
-      "levels": ", ".join(r["level_names"]), "measures": len(r["measures"])} for r in records],
-    hide_index=True, width="stretch",
-)
-for r in records:
-    with st.expander(r["name"]):
-        for line in r["explanation"]:
-            st.markdown(f"- {line}")
+PAGES = [
+    st.Page("pages/home.py", title=tr("nav.home"), icon=":material/home:", url_path="home", default=True),
+    st.Page("pages/1_identity_audit.py", title=tr("iter.1"), icon=":material/fingerprint:", url_path="identity-audit"),
+    st.Page("pages/2_clustering.py", title=tr("iter.2"), icon=":material/hub:", url_path="clustering"),
+    st.Page("pages/3_measure_design.py", title=tr("iter.3"), icon=":material/tune:", url_path="measure-design"),
+]
+st.navigation(PAGES).run()  # each page draws the shared sidebar itself (pages.shared.sidebar)

@@ -138,7 +138,7 @@ class EmploymentRecord(Model):
     municipality: str = Field(min_length=1)
     industry: str = Field(min_length=1)
     firms: int = Field(ge=0)
-    employees: int = Field(ge=0)
+    employees: float = Field(ge=0)  # registers count full-time equivalents too (12,5)
     provenance: Provenance = Provenance()
 
 

@@ -6,6 +6,10 @@
 # this script installs and starts Debian's PostgreSQL (needs root, as CI has) and sets it. Under
 # CI a server that cannot be had is a failure; on a developer machine without root the PostgreSQL
 # tests are skipped with a warning.
+#
+# Chromium: the end-to-end tests (tests/e2e) drive the real app in Debian's headless Chromium
+# through Playwright. When root with apt-get, scripts/browser.sh installs it if missing. Under CI
+# a browser that cannot be had is a failure; elsewhere the browser tests are skipped with a warning.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh requirements-dev.txt
@@ -18,6 +22,16 @@ if [ -z "${TEST_PG_URL:-}" ]; then
   else
     echo "test: WARNING: no PostgreSQL (not root?); its tests will be skipped. Set TEST_PG_URL to run them." >&2
   fi
+fi
+if [ -x /usr/bin/chromium ]; then
+  :
+elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && bash scripts/browser.sh; then
+  :
+elif [ "${CI:-}" = "true" ]; then
+  echo "test: CI needs Chromium and scripts/browser.sh could not provide it" >&2
+  exit 1
+else
+  echo "test: WARNING: no /usr/bin/chromium (not root?); the browser tests will be skipped. Run scripts/browser.sh as root." >&2
 fi
 set +e
 .venv/bin/python -m pytest "$@"

@@ -1,0 +1,180 @@
+"""Iteration 3 — design and individualization of support measures (002, Table 1): the rules' classification
+with its explanation, overrides with a justification, the level x type matrix, and per cluster the chosen
+measures with owner, budget and timeline. Logic lives in policy_engine/measure_design.py."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+from pydantic import ValidationError
+
+from pages.shared import catalogue, lang, require_project, save_and_rerun, sidebar, tr
+from policy_engine import measure_design as md
+from policy_engine.catalogue import MEASURE_TYPES
+from policy_engine.project import Override
+from policy_engine.rules import classify_all, explain
+
+sidebar()
+project = require_project()
+if project is None:
+    st.stop()
+cat, lg, country = catalogue(), lang(), project.region.country
+st.title(tr("iter.3"))
+st.caption(tr("measures.intro"))
+
+if st.session_state.get("measures_lang", lg) != lg:  # the browser keeps a selectbox's old label: send it anew
+    for key in ("explain_industry", "override_industry", "override_significance", "override_remove_industry",
+                "matrix_choice"):
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+st.session_state["measures_lang"] = lg
+decisions = classify_all(cat, project)
+levels = md.level_names(cat, country, lg)
+types = {t: tr(f"measures.type.{t}") for t in MEASURE_TYPES}
+money = project.economy.unit  # budgets are in the project's money unit, e.g. million KZT
+unit = f"{tr(f'measures.unit.{money}') if money in ('thousand', 'million', 'billion') else money} " \
+       f"{project.economy.currency}"
+region_wide = tr("measures.region_wide")
+clusters = md.cluster_label(project, region_wide)
+labels = {"level": tr("measures.chart.level"), "type": tr("measures.chart.type"), "count": tr("measures.chart.count"),
+          "titles": tr("measures.chart.titles"), "budget": tr("measures.col.budget", unit=unit),
+          "cluster": tr("measures.chart.cluster"), "measures": tr("measures.chart.count"),
+          "industry": tr("measures.col.name"), "significance": tr("measures.col.significance"),
+          "levels": tr("measures.col.levels")}
+
+
+def industry_name(industry_id: str) -> str:
+    return cat.industry(industry_id).name.get(lg)
+
+
+def significance_name(significance: str) -> str:
+    return cat.rules.group(significance).name.get(lg)
+
+
+def measure_label(measure_id: str) -> str:
+    m = cat.measure(measure_id)
+    return f"{m.title.get(lg)} · {levels[m.level]} · {types[m.type]}"
+
+
+def issues_text(issues: list[md.Issue]) -> str:
+    return "\n".join(f"- {tr('measures.row', row=i.row, measure=i.measure)}: "
+                     f"{tr(f'measures.issue.{i.code}', **i.values)}" for i in issues)
+
+
+# --- the rules' classification ------------------------------------------------------------------
+st.header(tr("measures.classification"))
+rows = md.classification_rows(decisions, cat, lg, country)
+columns = ["name", "significance", "default", "levels", "measures", "overridden"]
+left, right = st.columns([3, 2])
+left.dataframe(rows, column_order=columns, column_config={c: tr(f"measures.col.{c}") for c in columns},
+               hide_index=True, width="stretch", key="classification_table")
+with right:
+    st.markdown(f"**{tr('measures.significance_chart')}**")
+    st.altair_chart(md.classification_chart(rows, labels), width="stretch")
+st.subheader(tr("measures.explain"))
+explained = st.selectbox(tr("measures.explain_choose"), [d.industry for d in decisions], format_func=industry_name,
+                         key="explain_industry")
+decision = next(d for d in decisions if d.industry == explained)
+st.markdown("\n".join(f"- {line}" for line in explain(decision, cat, lg, country)))
+
+# --- overrides ----------------------------------------------------------------------------------
+st.header(tr("measures.overrides"))
+st.caption(tr("measures.overrides_help"))
+with st.form("override_form"):
+    industry = st.selectbox(tr("measures.override.industry"), [i.id for i in cat.industries],
+                            format_func=industry_name, key="override_industry")
+    significance = st.selectbox(tr("measures.override.significance"), md.SIGNIFICANCE_ORDER,
+                                format_func=significance_name, key="override_significance")
+    justification = st.text_area(tr("measures.override.justification"), key="override_justification")
+    by = st.text_input(tr("measures.override.by"), value=st.session_state.get("author") or "", key="override_by")
+    if st.form_submit_button(tr("measures.override.submit"), key="override_submit", type="primary"):
+        try:
+            override = Override(industry=industry, significance=significance, justification=justification,
+                                by=by, decided_on=date.today())
+        except ValidationError as exc:
+            reasons = [tr(f"measures.override.bad.{field}") if field in ("justification", "by") else message
+                       for field, message in md.override_problems(exc)]
+            st.error(tr("measures.override.refused", message="; ".join(reasons)))
+        else:
+            save_and_rerun(md.with_override(project, override), note=f"override {industry}: {significance}")
+st.subheader(tr("measures.override.current"))
+if not project.overrides:
+    st.caption(tr("measures.override.none"))
+else:
+    st.dataframe([{tr("measures.override.industry"): industry_name(o.industry),
+                   tr("measures.override.significance"): significance_name(o.significance),
+                   tr("measures.override.by"): o.by, tr("measures.override.decided_on"): o.decided_on,
+                   tr("measures.override.justification"): o.justification} for o in project.overrides],
+                 hide_index=True, width="stretch", key="overrides_table")
+    col_choice, col_button = st.columns([3, 1], vertical_alignment="bottom")
+    removed = col_choice.selectbox(tr("measures.override.remove_choose"), [o.industry for o in project.overrides],
+                                   format_func=industry_name, key="override_remove_industry")
+    if col_button.button(tr("measures.override.remove"), key="override_remove"):
+        save_and_rerun(md.without_override(project, removed), note=f"override {removed} removed")
+
+# --- the measures matrix ------------------------------------------------------------------------
+st.header(tr("measures.matrix"))
+choices = {c: tr("measures.choice.significance", name=significance_name(c.partition(":")[2]))
+           if c.startswith("significance:") else industry_name(c.partition(":")[2]) for c in md.matrix_choices(cat)}
+choice = st.selectbox(tr("measures.matrix.choose"), list(choices), format_func=choices.get, key="matrix_choice")
+cells = md.matrix_cells(md.measures_for_choice(choice, decisions, cat), lg, levels, types)
+st.altair_chart(md.matrix_chart(cells, labels), width="stretch")
+st.table(pd.DataFrame(md.matrix_table(cells)).rename(columns={"level": labels["level"], **types})
+         .set_index(labels["level"]))  # a static table, so long titles wrap
+
+# --- chosen measures per cluster ----------------------------------------------------------------
+st.header(tr("measures.chosen"))
+st.subheader(tr("measures.granted"))
+st.dataframe(md.cluster_rows(project, decisions, cat, lg),
+             column_config={"cluster": tr("measures.col.cluster"), "industries": tr("measures.col.industries"),
+                            "levels": tr("measures.col.levels"), "measures": tr("measures.col.measures"),
+                            "budget": st.column_config.NumberColumn(labels["budget"], format="%.1f")},
+             hide_index=True, width="stretch", key="clusters_table")
+edited = st.data_editor(
+    pd.DataFrame(md.measure_rows(project), columns=md.MEASURE_COLUMNS), num_rows="dynamic", hide_index=True,
+    width="stretch", key="measures_editor",
+    column_config={
+        "cluster": st.column_config.SelectboxColumn(tr("measures.col.cluster"), options=list(clusters),
+                                                    format_func=lambda c: clusters.get(c, c), default=md.REGION_WIDE),
+        "measure": st.column_config.SelectboxColumn(tr("measures.col.measure"), options=[m.id for m in cat.measures],
+                                                    format_func=measure_label, required=True, width="large"),
+        "owner": st.column_config.TextColumn(tr("measures.col.owner")),
+        "budget": st.column_config.NumberColumn(labels["budget"], min_value=0.0, format="%.1f"),
+        "start": st.column_config.DateColumn(tr("measures.col.start"), format="YYYY-MM-DD"),
+        "end": st.column_config.DateColumn(tr("measures.col.end"), format="YYYY-MM-DD"),
+        "note": st.column_config.TextColumn(tr("measures.col.note")),
+    })
+st.caption(tr("measures.editor_help"))
+chosen, errors, warnings = md.measures_from_rows(edited.to_dict("records"), project, cat, decisions, lg)
+if warnings:
+    st.warning(f"{tr('measures.check')}\n{issues_text(warnings)}")
+if st.button(tr("measures.save"), key="measures_save", type="primary"):
+    if errors:
+        st.error(f"{tr('measures.not_saved')}\n{issues_text(errors)}")
+    elif chosen == project.measures:
+        st.info(tr("measures.unchanged"))
+    else:
+        project.measures = chosen
+        save_and_rerun(project, note="measures")
+
+budget = md.budget_rows(project, cat, lg, region_wide)
+st.subheader(tr("measures.budget_by_level"))
+if budget:
+    st.altair_chart(md.budget_chart(budget, labels), width="stretch")
+else:
+    st.caption(tr("measures.no_measures"))
+
+# --- result of the iteration --------------------------------------------------------------------
+st.header(tr("result"))
+st.caption(tr("measures.result_intro"))
+total = md.totals(project)
+m1, m2, m3 = st.columns(3)
+m1.metric(tr("measures.total_measures"), total["measures"])
+m2.metric(tr("measures.total_clusters"), total["clusters"])
+m3.metric(tr("measures.total_budget", unit=unit), f"{total['budget']:,.1f}".replace(",", " "))
+st.dataframe(md.summary_table(budget),
+             column_config={"cluster": tr("measures.col.cluster"), **levels, "measures": tr("measures.col.measures"),
+                            "budget": st.column_config.NumberColumn(labels["budget"], format="%.1f")},
+             hide_index=True, width="stretch", key="result_table")

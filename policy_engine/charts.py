@@ -1,0 +1,88 @@
+"""Altair charts of the diagnostics, shared by the app's pages and (later) the roadmap document.
+
+Each function takes plain rows from the engine and returns a chart; labels come in the user's
+language through the `labels` mapping the caller passes, so this module holds no UI texts.
+Data is always inline, so vl-convert can render the same charts offline for the PDF.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import networkx as nx
+
+
+def identity_by_layer(rows: list[dict[str, Any]], labels: dict[str, str]) -> alt.Chart:
+    """Stacked bars: number of identity elements per layer and component, coloured by mean strength."""
+    return alt.Chart(alt.Data(values=rows)).mark_bar().encode(
+        x=alt.X("layer_label:N", title=labels["layer"], sort=None),
+        y=alt.Y("elements:Q", title=labels["elements"]),
+        color=alt.Color("component_label:N", title=labels["component"]),
+        tooltip=[alt.Tooltip("layer_label:N", title=labels["layer"]),
+                 alt.Tooltip("component_label:N", title=labels["component"]),
+                 alt.Tooltip("elements:Q", title=labels["elements"]),
+                 alt.Tooltip("strength:Q", title=labels["strength"])],
+    ).properties(height=260)
+
+
+def lq_heatmap(rows: list[dict[str, Any]], labels: dict[str, str]) -> alt.Chart:
+    """Municipality × industry location quotients; 1 is the regional average."""
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        x=alt.X("industry_label:N", title=labels["industry"]),
+        y=alt.Y("municipality:N", title=labels["municipality"]),
+    )
+    heat = base.mark_rect().encode(
+        color=alt.Color("lq:Q", title="LQ", scale=alt.Scale(scheme="blueorange", domainMid=1)),
+        tooltip=[alt.Tooltip("municipality:N", title=labels["municipality"]),
+                 alt.Tooltip("industry_label:N", title=labels["industry"]),
+                 alt.Tooltip("lq:Q", format=".2f"), alt.Tooltip("employees:Q", title=labels["employees"])],
+    )
+    text = base.mark_text(fontSize=10).encode(text=alt.Text("lq:Q", format=".1f"))
+    return (heat + text).properties(height=max(160, 28 * len({r["municipality"] for r in rows})))
+
+
+def gva_share_over_time(rows: list[dict[str, Any]], labels: dict[str, str]) -> alt.Chart:
+    """Creative share of GRP by year, the region against the nation."""
+    return alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
+        x=alt.X("year:O", title=labels["year"]),
+        y=alt.Y("share:Q", title=labels["share"]),
+        color=alt.Color("territory:N", title=labels["territory"]),
+        tooltip=["territory:N", "year:O", alt.Tooltip("share:Q", format=".3f")],
+    ).properties(height=260)
+
+
+def priority_matrix(rows: list[dict[str, Any]], labels: dict[str, str]) -> alt.Chart:
+    """Identity significance against specialization; bubble size is employment."""
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        x=alt.X("identity_strength:Q", title=labels["identity"]),
+        y=alt.Y("lq:Q", title=labels["lq"]),
+    )
+    bubbles = base.mark_circle(opacity=0.7).encode(
+        size=alt.Size("employees:Q", title=labels["employees"], scale=alt.Scale(range=[40, 1600])),
+        color=alt.Color("significance_label:N", title=labels["significance"]),
+        tooltip=[alt.Tooltip("industry_label:N", title=labels["industry"]),
+                 alt.Tooltip("significance_label:N", title=labels["significance"]),
+                 alt.Tooltip("identity_strength:Q", title=labels["identity"]),
+                 alt.Tooltip("lq:Q", format=".2f"), alt.Tooltip("employees:Q", title=labels["employees"])],
+    )
+    names = base.mark_text(align="left", dx=8, fontSize=11).encode(text="industry_label:N")
+    return (bubbles + names).properties(height=380)
+
+
+def network(graph: nx.Graph, positions: dict[str, tuple[float, float]], labels: dict[str, str]) -> alt.Chart:
+    """A networkx graph drawn with its layout: edges as lines, nodes coloured by their `group`."""
+    edges = [{"x": positions[u][0], "y": positions[u][1], "x2": positions[v][0], "y2": positions[v][1],
+              "weight": d.get("weight", 1)} for u, v, d in graph.edges(data=True)]
+    nodes = [{"x": positions[n][0], "y": positions[n][1], "label": d.get("label", n),
+              "kind": d.get("kind_label", d.get("kind", "")), "group": d.get("group", "")}
+             for n, d in graph.nodes(data=True)]
+    axis = alt.Axis(labels=False, ticks=False, grid=False, title=None, domain=False)
+    lines = alt.Chart(alt.Data(values=edges)).mark_rule(color="#9aa5b1").encode(
+        x=alt.X("x:Q", axis=axis), y=alt.Y("y:Q", axis=axis), x2="x2:Q", y2="y2:Q",
+        strokeWidth=alt.StrokeWidth("weight:Q", legend=None, scale=alt.Scale(range=[0.5, 4])))
+    points = alt.Chart(alt.Data(values=nodes)).mark_point(filled=True, size=220).encode(
+        x="x:Q", y="y:Q", color=alt.Color("group:N", title=labels["group"]),
+        shape=alt.Shape("kind:N", title=labels["kind"]), tooltip=["label:N", "kind:N", "group:N"])
+    text = alt.Chart(alt.Data(values=nodes)).mark_text(dy=-12, fontSize=10).encode(x="x:Q", y="y:Q", text="label:N")
+    return (lines + points + text).properties(height=460)

@@ -1,0 +1,43 @@
+"""Interface texts in the three working languages (Russian, Kazakh, English).
+
+All words the app and the reports show, other than catalogue names (which come from seeds/), are
+keys of the YAML files in `strings/` beside this module (one file per page or area, keys prefixed
+by it); `t(key, lang)` looks them up. A test fails when a key lacks a language, when two files
+define the same key, or when the app uses a key that does not exist, so no screen shows a raw key.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from .seedfile import read_yaml
+
+LANGS = ("ru", "kk", "en")
+LANG_NAMES = {"ru": "Русский", "kk": "Қазақша", "en": "English"}
+STRINGS_DIR = Path(__file__).resolve().parent / "strings"
+
+
+@lru_cache(maxsize=1)
+def strings() -> dict[str, dict[str, str]]:
+    """Every key of every strings file; refuses a key defined twice or missing a language."""
+    merged: dict[str, dict[str, str]] = {}
+    problems: list[str] = []
+    for path in sorted(STRINGS_DIR.glob("*.yaml")):
+        for key, value in (read_yaml(path) or {}).items():
+            if key in merged:
+                problems.append(f"{path.name}: {key} is already defined in another strings file")
+            missing = [lang for lang in LANGS if not (value or {}).get(lang)]
+            if missing:
+                problems.append(f"{path.name}: {key} has no {', '.join(missing)}")
+            merged[key] = value
+    if problems:
+        raise ValueError("; ".join(problems))
+    return merged
+
+
+def t(key: str, lang: str = "ru", **values: object) -> str:
+    """The text for `key` in `lang`, with `{placeholders}` filled from `values`."""
+    entry = strings()[key]
+    text = entry.get(lang) or entry["en"]
+    return text.format(**values) if values else text
