@@ -104,8 +104,7 @@ if upload is not None and st.button(tr("audit.import_register"), key="import_reg
         else:
             status.update(state="complete")
             st.session_state.pop("register_error", None)
-            st.session_state["register_report"] = (result.rows_used, result.rows_total,
-                                                   [r.model_dump() for r in result.rejected])
+            st.session_state["register_report"] = (result.rows_used, result.rows_total, result.rejected)
             project.economy.employment = [
                 EmploymentRecord(municipality=c.municipality, industry=c.industry, firms=c.firms, employees=c.employees)
                 for c in result.cells]
@@ -117,7 +116,7 @@ if st.session_state.get("register_report"):
     st.info(tr("audit.imported", used=f"{used:,}", total=f"{total:,}", rejected=f"{len(rejected):,}"))
     if rejected:
         st.caption(tr("audit.rejected"))
-        st.dataframe([{tr("audit.line"): r["line"], tr("audit.reason"): r["reason"]} for r in rejected[:5000]],
+        st.dataframe([{tr("audit.line"): r.line, tr("audit.reason"): r.describe(lg)} for r in rejected[:5000]],
                      hide_index=True, width="stretch", key="rejected_table")
 
 cells = location_quotients(audit.project_cells(project))

@@ -219,7 +219,7 @@ def cmd_register(args: argparse.Namespace, cat: Catalogue) -> int:
     if args.format == "json":
         _emit(json.dumps({
             "rows_total": result.rows_total, "rows_used": result.rows_used,
-            "rejected": [r.model_dump() for r in result.rejected],
+            "rejected": [{"line": r.line, "reason": r.reason} for r in result.rejected],
             "cells": [{"municipality": c.municipality, "industry": c.industry, "firms": c.firms,
                        "employees": c.employees, "lq": None if c.lq is None else round(c.lq, 6)} for c in cells],
         }, ensure_ascii=False, indent=2), None)

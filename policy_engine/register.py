@@ -30,6 +30,7 @@ import pyarrow.csv as pcsv
 from pydantic import BaseModel, ConfigDict
 
 from .catalogue import Catalogue
+from .i18n import t
 from .project import CrosswalkChange
 
 NON_CREATIVE = "non_creative"
@@ -58,9 +59,21 @@ class RegisterError(ValueError):
 
 
 class Rejected(BaseModel):
+    """A rejected line: its number in the file, the reason in English, and the same as i18n keys
+    with their values (policy_engine/strings/register.yaml), so the app can say it in ru or kk."""
+
     model_config = ConfigDict(frozen=True)
     line: int
     reason: str
+    problems: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+
+    @classmethod
+    def of(cls, line: int, problems: list[tuple[str, dict[str, str]]]) -> "Rejected":
+        keyed = tuple((key, tuple(values.items())) for key, values in problems)
+        return cls(line=line, reason="; ".join(t(f"reject.{k}", "en", **v) for k, v in problems), problems=keyed)
+
+    def describe(self, lang: str) -> str:
+        return "; ".join(t(f"reject.{key}", lang, **dict(values)) for key, values in self.problems) or self.reason
 
 
 class Cell(BaseModel):
@@ -235,11 +248,11 @@ def _physical_lines(raw: bytes, encoding: str, delimiter: str, width: int) -> tu
         text = line.decode(encoding, errors="replace").rstrip("\r")
         if not text.strip():
             if text:  # a line of blanks would be a one-field row for the reader
-                skipped.append(Rejected(line=lineno, reason="blank line"))
+                skipped.append(Rejected.of(lineno, [("blank_line", {})]))
             continue
         fields = next(csv.reader([text], delimiter=delimiter))
         if len(fields) != width:
-            skipped.append(Rejected(line=lineno, reason=f"{len(fields)} fields where the header has {width}"))
+            skipped.append(Rejected.of(lineno, [("field_count", {"got": str(len(fields)), "want": str(width)})]))
             continue
         rows.append(lineno)
         keep.append(line)
@@ -400,21 +413,21 @@ def _reasons(bad: pl.DataFrame, cols: _Columns, codes: list, munis: list, indust
     raw_emp = cols.data["employees"].take(pa.array(bad["row"].to_list())).to_pylist()
     out = []
     for r, emp_raw in zip(bad.iter_rows(named=True), raw_emp):
-        problems = []
+        problems: list[tuple[str, dict[str, str]]] = []
         code = codes[r["ci"]] if r["ci"] is not None else None
         if not code:
-            problems.append("empty activity code")
+            problems.append(("empty_code", {}))
         elif industries[r["ci"]] is None:
-            problems.append(f"activity code {code!r} is not a code like 59.11 or 32.99.8")
+            problems.append(("bad_code", {"value": repr(code)}))
         if r["mi"] is None or not munis[r["mi"]]:
-            problems.append("empty municipality")
+            problems.append(("empty_municipality", {}))
         emp_text = None if emp_raw is None else emp_raw.decode(encoding, errors="replace").strip()
         if not emp_text:
-            problems.append("empty employees")
+            problems.append(("empty_employees", {}))
         elif r["emp"] is None or r["emp"] != r["emp"] or r["emp"] in (float("inf"), float("-inf")):
-            problems.append(f"employees {emp_text!r} is not a number")
+            problems.append(("nan_employees", {"value": repr(emp_text)}))
         elif r["emp"] < 0:
-            problems.append(f"employees {emp_text!r} is negative")
+            problems.append(("negative_employees", {"value": repr(emp_text)}))
         line = cols.line_map[r["row"]] if cols.line_map is not None else r["row"] + cols.first_line
-        out.append(Rejected(line=line, reason="; ".join(problems) or "invalid row"))
+        out.append(Rejected.of(line, problems))
     return out

@@ -107,7 +107,7 @@ def test_register_upload_replaces_employment_and_lists_rejected_lines():
     assert employment == {("Риддер", "cinema"): 12.0, ("Риддер", "non_creative"): 300.0}
     assert any("2 of 3" in i.value or "2 из 3" in i.value for i in at.info)
     rejected = next(d.value for d in at.dataframe if "Причина" in d.value.columns)
-    assert rejected.iloc[0].tolist() == [4, "empty activity code"]
+    assert rejected.iloc[0].tolist() == [4, "пустой код деятельности"]  # the reason in the user's language
 
 
 def test_accepting_a_proposal_adds_a_cluster():

@@ -212,3 +212,13 @@ def test_header_aliases(headers, roles):
 ])
 def test_parse_number(text, value):
     assert parse_number(text) == value
+
+
+def test_rejection_reasons_in_russian_and_kazakh(catalogue):
+    data = "код;район;численность\n;Риддер;-3\nабв;Алтай;x\n".encode("utf-8")
+    rejected = read_register(data, catalogue).rejected
+    assert [r.describe("ru") for r in rejected] == [
+        "пустой код деятельности; численность '-3' отрицательна",
+        "код деятельности 'абв' не похож на код вида 59.11 или 32.99.8; численность 'x' — не число"]
+    assert rejected[0].describe("kk") == "қызмет коды бос; '-3' қызметкерлер саны теріс"
+    assert rejected[0].describe("en") == rejected[0].reason == "empty activity code; employees '-3' is negative"
