@@ -74,7 +74,7 @@ if project.identity_elements:  # one element at a time, with large controls for 
             scores = {c.id: st.slider(c.name.get(lg), 1, 5, getattr(element.scores, c.id), key=f"el_{c.id}_{chosen}")
                       for c in cat.identity.scores.criteria}
             linked = st.multiselect(tr("clustering.industries"), [i.id for i in cat.industries], default=element.industries,
-                                    format_func=lambda i: cat.industry(i).name.get(lg), key=f"el_ind_{chosen}")
+                                    format_func=lambda i: cat.industry(i).name.get(lg), key=f"el_ind_{chosen}_{lg}")  # the language in the key: a switch redraws the labels
             if st.form_submit_button(tr("audit.save_element")):
                 i = project.identity_elements.index(element)
                 project.identity_elements[i] = element.model_copy(update={
@@ -167,6 +167,6 @@ if st.button(tr("audit.save_actors"), key="save_actors"):
 # --- result -------------------------------------------------------------------------------------
 st.header(tr("result"))
 st.subheader(tr("audit.priorities"))
-for gp in growth_points(project, cat)[:5]:
+for gp in growth_points(project, cat, lang=lg)[:5]:
     st.markdown(f"**{gp.rank}. {industry_name(gp.industry)}** — {gp.score:.2f}  \n" +
                 "  \n".join(f"· {r}" for r in gp.reasons))

@@ -21,7 +21,7 @@ st.caption(tr("clustering.intro"))
 
 # --- growth points ------------------------------------------------------------------------------
 st.header(tr("clustering.growth_points"))
-points = growth_points(project, cat)
+points = growth_points(project, cat, lang=lg)
 st.dataframe([{tr("clustering.rank"): p.rank, tr("chart.industry"): industry_name(p.industry),
                tr("clustering.score"): round(p.score, 3), tr("clustering.reasons"): " · ".join(p.reasons)}
               for p in points], hide_index=True, width="stretch", key="growth_table")
@@ -29,7 +29,7 @@ st.dataframe([{tr("clustering.rank"): p.rank, tr("chart.industry"): industry_nam
 # --- proposals and the network ------------------------------------------------------------------
 st.header(tr("clustering.proposals"))
 with st.spinner(tr("clustering.computing")):
-    proposals = propose_clusters(project, catalogue=cat)
+    proposals = propose_clusters(project, catalogue=cat, lang=lg)
     graph = identity_graph(project)
 group_of = {f"ind:{i}": p.name for p in proposals for i in p.industries}
 group_of.update({f"el:{e}": p.name for p in proposals for e in p.identity_elements})
@@ -75,11 +75,12 @@ for i, c in enumerate(project.clusters):
                                   index=anchor_options.index(c.anchor_municipality or ""))
             leads = st.multiselect(tr("clustering.lead_actors"), actor_ids, default=[a for a in c.lead_actors if a in actor_ids],
                                    format_func=lambda a: actor_names.get(a, a), key=f"cl_leads_{i}")
-            formation = st.selectbox(tr("clustering.formation"), [""] + formation_ids, key=f"cl_form_{i}",
+            formation = st.selectbox(tr("clustering.formation"), [""] + formation_ids, key=f"cl_form_{i}_{lg}",  # the language in the key: a switch redraws the labels
+
                                      index=([""] + formation_ids).index(c.formation_type or ""),
                                      format_func=lambda t: cat.cluster_types[formation_ids.index(t)].name.get(lg) if t else "—")
             industries = st.multiselect(tr("clustering.industries"), [x.id for x in cat.industries], default=c.industries,
-                                        format_func=industry_name, key=f"cl_ind_{i}")
+                                        format_func=industry_name, key=f"cl_ind_{i}_{lg}")
             col1, col2 = st.columns(2)
             if col1.form_submit_button(tr("clustering.save_cluster")):
                 project.clusters[i] = c.model_copy(update={
@@ -109,7 +110,7 @@ if len(project.clusters) > 1:
 
 # --- bottlenecks --------------------------------------------------------------------------------
 st.header(tr("clustering.bottlenecks"))
-found = bottlenecks(project, cat)
+found = bottlenecks(project, cat, lang=lg)
 if not found:
     st.caption(tr("clustering.no_bottlenecks"))
 for b in found:

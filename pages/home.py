@@ -62,7 +62,7 @@ with st.expander(tr("home.create")):
         region = st.text_input(tr("home.create.region"), key="create_region")
         country = st.selectbox(tr("home.create.country"), [c.id for c in catalogue().countries],
                                format_func=lambda c, lg=lang(): catalogue().country(c).name.get(lg),
-                               key="create_country")
+                               key=f"create_country_{lang()}")  # the language in the key: a switch redraws the labels
         secret = st.text_input(tr("home.create.protect"), type="password", key="create_passphrase")
         if st.form_submit_button(tr("home.create.submit")):
             try:

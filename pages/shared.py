@@ -96,10 +96,18 @@ def show_conflict() -> None:
             st.rerun()
 
 
+def _remember_language(key: str) -> None:
+    st.session_state["lang"] = st.session_state[key]
+
+
 def sidebar() -> None:
     """Language switch, the open project, and what each iteration still needs."""
     with st.sidebar:
-        st.radio(tr("sidebar.language"), LANGS, format_func=LANG_NAMES.get, key="lang", horizontal=True)
+        # The widget's state belongs to the page it is drawn on, so the choice is kept under "lang",
+        # which every page reads; otherwise opening another page would fall back to Russian.
+        key = f"lang_choice_{lang()}"
+        st.radio(tr("sidebar.language"), LANGS, index=LANGS.index(lang()), format_func=LANG_NAMES.get,
+                 key=key, horizontal=True, on_change=_remember_language, args=(key,))
         project = current()
         if project is None:
             st.caption(tr("sidebar.no_project"))

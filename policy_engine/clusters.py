@@ -30,6 +30,7 @@ from .location_quotients import LqCell, location_quotients
 from .project import Cluster, Project
 from .register import NON_CREATIVE, Cell
 from .rules import Decision, classify_all
+from .i18n import t
 from .seedfile import SeedError, describe_validation, read_yaml
 
 WEIGHTS_PATH = SEEDS_DIR / "growth_points.yaml"
@@ -69,11 +70,11 @@ def actor_graph(project: Project) -> nx.Graph:
     g = nx.Graph()
     for a in project.actors:
         g.add_node(a.id, label=a.name, sector=a.sector, level=a.level, municipality=a.municipality)
-    for t in project.ties:
-        if t.source == t.target or t.source not in g or t.target not in g:
+    for tie in project.ties:
+        if tie.source == tie.target or tie.source not in g or tie.target not in g:
             continue
-        old = g.edges[t.source, t.target]["weight"] if g.has_edge(t.source, t.target) else 0
-        g.add_edge(t.source, t.target, weight=max(old, t.strength))
+        old = g.edges[tie.source, tie.target]["weight"] if g.has_edge(tie.source, tie.target) else 0
+        g.add_edge(tie.source, tie.target, weight=max(old, tie.strength))
     return g
 
 
@@ -92,7 +93,8 @@ class ProposedCluster(Result):
     explanation: list[str]
 
 
-def propose_clusters(project: Project, seed: int = 42, catalogue: Catalogue | None = None) -> list[ProposedCluster]:
+def propose_clusters(project: Project, seed: int = 42, catalogue: Catalogue | None = None,
+                     lang: str = "en") -> list[ProposedCluster]:
     """Thematic clusters (002, iteration 2) as Louvain communities of the identity graph.
 
     Each community holding at least one element and one industry is a proposal; they are ordered by
@@ -109,22 +111,21 @@ def propose_clusters(project: Project, seed: int = 42, catalogue: Catalogue | No
         if elements and industries:
             found.append((round(g.subgraph(community).size(weight="weight"), 4), sorted(community), elements, industries))
     found.sort(key=lambda f: (-f[0], f[1]))
-    return [_proposal(i, score, els, inds, g, seed, catalogue)
+    return [_proposal(i, score, els, inds, g, seed, catalogue, lang)
             for i, (score, _, els, inds) in enumerate(found, start=1)]
 
 
 def _proposal(i: int, score: float, elements: list[str], industries: list[str], g: nx.Graph, seed: int,
-              catalogue: Catalogue | None) -> ProposedCluster:
+              catalogue: Catalogue | None, lang: str = "en") -> ProposedCluster:
     top = g.nodes[elements[0]]
-    names = [catalogue.industry(x).name.en if catalogue else x for x in industries]
+    names = [catalogue.industry(x).name.get(lang) if catalogue else x for x in industries]
     return ProposedCluster(
-        id=f"proposal-{i}", name=f"{top['label']} cluster", industries=industries,
+        id=f"proposal-{i}", name=t("an.cluster_name", lang, label=top["label"]), industries=industries,
         identity_elements=[e[3:] for e in elements], score=score,
         explanation=[
-            (f"The audit links these {len(elements)} identity elements and {len(industries)} industries "
-             f"({', '.join(names)}) more to each other than to the rest (Louvain communities, seed {seed})"),
-            f"The links inside add up to a strength of {score:g}",
-            f"Its strongest element is {top['label']} (strength {top['strength']:g}), which names it",
+            t("an.proposal.links", lang, elements=len(elements), count=len(industries), names=", ".join(names), seed=seed),
+            t("an.proposal.score", lang, score=score),
+            t("an.proposal.top", lang, label=top["label"], strength=top["strength"]),
         ])
 
 
@@ -238,50 +239,49 @@ def _best(triples: Iterable[tuple[str, str, float]]) -> dict[str, tuple[float, s
     return out
 
 
-def _identity(project: Project, ind: str) -> tuple[float, str]:
+def _identity(project: Project, ind: str, lang: str = "en") -> tuple[float, str]:
     linked = [e.strength for e in project.identity_elements if ind in e.industries]
     total = round(sum(linked), 2)
     n = len(linked)
-    text = f"{n} identity elements are linked" if n != 1 else "1 identity element is linked"
-    return min(1.0, total / IDENTITY_FULL), f"{text} (total strength {total:g}; {IDENTITY_FULL:g} counts as full)"
+    key = "an.identity.one" if n == 1 else "an.identity.many"
+    return min(1.0, total / IDENTITY_FULL), t(key, lang, n=n, total=total, full=IDENTITY_FULL)
 
 
-def _specialization(best: tuple[float, str] | None, has_cells: bool) -> tuple[float, str]:
+def _specialization(best: tuple[float, str] | None, has_cells: bool, lang: str = "en") -> tuple[float, str]:
     if not has_cells:
-        return 0.0, "No employment data, so specialization is 0"
+        return 0.0, t("an.spec.no_data", lang)
     if best is None:
-        return 0.0, "The employment data show no location quotient for it, so specialization is 0"
+        return 0.0, t("an.spec.none", lang)
     lq, muni = best
-    return min(1.0, lq / LQ_FULL), f"Its highest location quotient is {lq:.2f}, in {muni} ({LQ_FULL:g} counts as full)"
+    return min(1.0, lq / LQ_FULL), t("an.spec.best", lang, lq=lq, muni=muni, full=LQ_FULL)
 
 
-def _relatedness(best: tuple[float, str] | None, has_cells: bool) -> tuple[float, str]:
+def _relatedness(best: tuple[float, str] | None, has_cells: bool, lang: str = "en") -> tuple[float, str]:
     if not has_cells or best is None:
-        return 0.0, "No employment data for it, so relatedness is 0"
+        return 0.0, t("an.rel.none", lang)
     d, muni = best
-    return d, (f"Its highest density is {d:.2f}, in {muni}: the proximity-weighted share of related "
-               f"industries that municipality is already specialized in")
+    return d, t("an.rel.best", lang, d=d, muni=muni)
 
 
-def _growth(growth: dict[str, float] | None, ind: str) -> tuple[float, str]:
+def _growth(growth: dict[str, float] | None, ind: str, lang: str = "en") -> tuple[float, str]:
     if growth is None or ind not in growth:
-        return 0.0, "No growth data, so growth is 0" + ("" if growth is None else " for this industry")
+        return 0.0, t("an.growth.none" if growth is None else "an.growth.none_here", lang)
     rate = growth[ind]
-    text = f"Its growth rate is {rate:.1%} (below 0 counts as 0, {GROWTH_CAP:.0%} or more as full)"
-    return min(max(rate, 0.0), GROWTH_CAP) / GROWTH_CAP, text
+    return min(max(rate, 0.0), GROWTH_CAP) / GROWTH_CAP, t("an.growth.rate", lang, rate=rate, cap=GROWTH_CAP)
 
 
-def _support(project: Project, decision: Decision) -> tuple[float, str]:
+def _support(project: Project, decision: Decision, catalogue: Catalogue, lang: str = "en") -> tuple[float, str]:
     have = {a.level for a in project.actors if decision.industry in a.industries}
     missing = [lvl for lvl in decision.levels if lvl not in have]
     n, k = len(decision.levels), len(decision.levels) - len(missing)
-    text = (f"{k} of {n} support levels its {decision.significance} significance calls for have an actor "
-            f"working in it" + (f" (missing: {', '.join(missing)})" if missing else ""))
-    return k / n, text
+    significance = catalogue.rules.group(decision.significance).name.get(lang)
+    gap = t("an.support.missing", lang, levels=", ".join(missing)) if missing else ""
+    return k / n, t("an.support", lang, k=k, n=n, significance=significance, missing=gap)
 
 
 def growth_points(project: Project, catalogue: Catalogue, cells: list[LqCell] | None = None,
-                  growth: dict[str, float] | None = None, weights: GrowthWeights | None = None) -> list[GrowthPoint]:
+                  growth: dict[str, float] | None = None, weights: GrowthWeights | None = None,
+                  lang: str = "en") -> list[GrowthPoint]:
     """Rank every catalogue industry as a growth point (002, iteration 2): selective stimulation of
     the sectors closest to the identity core with the most synergy. Weights: seeds/growth_points.yaml."""
     weights = weights or load_weights()
@@ -292,8 +292,9 @@ def growth_points(project: Project, catalogue: Catalogue, cells: list[LqCell] | 
     rows = []
     for ind in (i.id for i in catalogue.industries):
         parts = dict(zip(COMPONENTS, (
-            _identity(project, ind), _specialization(lq.get(ind), bool(cells)),
-            _relatedness(dens.get(ind), bool(cells)), _growth(growth, ind), _support(project, decisions[ind]))))
+            _identity(project, ind, lang), _specialization(lq.get(ind), bool(cells), lang),
+            _relatedness(dens.get(ind), bool(cells), lang), _growth(growth, ind, lang),
+            _support(project, decisions[ind], catalogue, lang))))
         score = round(sum(weights.components[c].weight * v for c, (v, _) in parts.items()), 4)
         rows.append((score, ind, {c: round(v, 4) for c, (v, _) in parts.items()}, [r for _, r in parts.values()]))
     rows.sort(key=lambda r: (-r[0], r[1]))
@@ -307,21 +308,21 @@ class Bottleneck(Result):
     message: str
 
 
-def bottlenecks(project: Project, catalogue: Catalogue) -> list[Bottleneck]:
+def bottlenecks(project: Project, catalogue: Catalogue, lang: str = "en") -> list[Bottleneck]:
     """Bottlenecks of the ecosystem (002, iteration 1 asks for them), ordered by kind, then subject."""
-    found = _missing_levels(project, catalogue) + _articulation(project) + _helix(project)
+    found = _missing_levels(project, catalogue, lang) + _articulation(project, lang) + _helix(project, lang)
     return sorted(found, key=lambda b: (KINDS.index(b.kind), b.subject))
 
 
-def _level_name(catalogue: Catalogue, project: Project, level: str) -> str:
+def _level_name(catalogue: Catalogue, project: Project, level: str, lang: str = "en") -> str:
     try:
-        local = catalogue.country(project.region.country).levels[level].en
+        local = catalogue.country(project.region.country).levels[level].get(lang)
     except KeyError:
         return level
-    return level if local == level else f"{local} ({level})"
+    return local if local == level or lang != "en" else f"{local} ({level})"
 
 
-def _missing_levels(project: Project, catalogue: Catalogue) -> list[Bottleneck]:
+def _missing_levels(project: Project, catalogue: Catalogue, lang: str = "en") -> list[Bottleneck]:
     """Levels an industry's significance calls for (002, table "Measures") with no actor there."""
     decisions = {d.industry: d for d in classify_all(catalogue, project)}
     industries = sorted({i for c in project.clusters for i in c.industries}) or list(decisions)
@@ -329,14 +330,14 @@ def _missing_levels(project: Project, catalogue: Catalogue) -> list[Bottleneck]:
     for ind in (i for i in industries if i in decisions):
         have = {a.level for a in project.actors if ind in a.industries}
         for lvl in (lvl for lvl in decisions[ind].levels if lvl not in have):
-            level = _level_name(catalogue, project, lvl)
-            out.append(Bottleneck(kind="missing_level_support", subject=ind, message=(
-                f"{catalogue.industry(ind).name.en}: no {level} actor works in it, though its "
-                f"{decisions[ind].significance} significance calls for {level} support")))
+            out.append(Bottleneck(kind="missing_level_support", subject=ind, message=t(
+                "an.bn.level", lang, industry=catalogue.industry(ind).name.get(lang),
+                level=_level_name(catalogue, project, lvl, lang),
+                significance=catalogue.rules.group(decisions[ind].significance).name.get(lang))))
     return out
 
 
-def _articulation(project: Project) -> list[Bottleneck]:
+def _articulation(project: Project, lang: str = "en") -> list[Bottleneck]:
     """Actors whose loss would split the network: every tie between the parts runs through them."""
     g = actor_graph(project)
     before = nx.number_connected_components(g)
@@ -344,13 +345,12 @@ def _articulation(project: Project) -> list[Bottleneck]:
     for a in sorted(nx.articulation_points(g)):
         rest = g.subgraph(n for n in g if n != a)
         after = nx.number_connected_components(rest)
-        out.append(Bottleneck(kind="articulation_actor", subject=a, message=(
-            f"{g.nodes[a]['label']} holds the network together: without it the other actors would fall into "
-            f"{after} disconnected groups (now {before})")))
+        out.append(Bottleneck(kind="articulation_actor", subject=a, message=t(
+            "an.bn.articulation", lang, actor=g.nodes[a]["label"], after=after, before=before)))
     return out
 
 
-def _helix(project: Project) -> list[Bottleneck]:
+def _helix(project: Project, lang: str = "en") -> list[Bottleneck]:
     """Clusters whose partners lack government, university or business (Triple Helix, 003, Table 6)."""
     actors = {a.id: a for a in project.actors}
     out = []
@@ -359,8 +359,7 @@ def _helix(project: Project) -> list[Bottleneck]:
         sectors = {actors[p].sector for p in partners if p in actors}
         missing = [s for s in HELIX if s not in sectors]
         if missing:
-            lacking = " or ".join(missing)
-            out.append(Bottleneck(kind="incomplete_helix", subject=c.id, message=(
-                f'Cluster "{c.name}" has no {lacking} partner; the Triple Helix joins government, '
-                "university and business")))
+            lacking = t("an.or", lang).join(t(f"sector.{m}", lang) for m in missing)
+            out.append(Bottleneck(kind="incomplete_helix", subject=c.id, message=t(
+                "an.bn.helix", lang, cluster=c.name, lacking=lacking)))
     return out

@@ -405,3 +405,16 @@ def test_sample_bottlenecks_are_sorted_and_repeatable(sample, catalogue):
     stage = [b for b in of_kind(found, "incomplete_helix") if b.subject == "oskemen-stage"]
     assert len(stage) == 1 and "university or business" in stage[0].message
     assert all(b.message for b in found)
+
+
+def test_reasons_and_findings_in_russian_and_kazakh(sample, catalogue):
+    ru = {p.industry: p for p in growth_points(sample, catalogue, lang="ru")}
+    en = {p.industry: p for p in growth_points(sample, catalogue)}
+    assert [p.score for p in ru.values()] == [p.score for p in en.values()]  # same numbers, other words
+    assert ru["folk_crafts"].reasons[0].startswith("Связано элементов идентичности: 3")
+    assert "высокая" in ru["folk_crafts"].reasons[4]
+    kk = bottlenecks(sample, catalogue, lang="kk")
+    assert len(kk) == len(bottlenecks(sample, catalogue))
+    assert any("аудандық және қалалық" in b.message for b in kk if b.kind == "missing_level_support")
+    proposal = propose_clusters(sample, catalogue=catalogue, lang="ru")[0]
+    assert proposal.name.startswith("Кластер «") and "сообщества Лувена" in proposal.explanation[0]

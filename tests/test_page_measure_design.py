@@ -36,7 +36,7 @@ def page_with_sample(lang: str = "en") -> AppTest:
     assert not at.exception
     at.switch_page(PAGE).run()
     if lang != "ru":  # switched here: AppTest reads the home page's country selectbox back in Russian
-        at.radio(key="lang").set_value(lang).run()
+        at.radio(key="lang_choice_ru").set_value(lang).run()
     assert not at.exception
     return at
 

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from policy_engine.store import Store
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGES = ["pages/1_identity_audit.py", "pages/2_clustering.py", "pages/3_measure_design.py"]
+PAGES = ["pages/1_identity_audit.py", "pages/2_clustering.py", "pages/3_measure_design.py", "pages/roadmap.py"]
 
 
 def app() -> AppTest:
@@ -61,7 +61,7 @@ def test_page_with_the_sample_shows_its_content(page, headers):
 
 def test_sidebar_shows_project_cycle_and_progress_in_kazakh():
     at = with_sample()
-    at.radio(key="lang").set_value("kk").run()
+    at.radio(key="lang_choice_ru").set_value("kk").run()
     text = " ".join(m.value for m in at.sidebar.markdown) + " ".join(c.value for c in at.sidebar.caption)
     assert "Шығыс Қазақстан облысы" in text and "1-цикл" in text
     assert "1 Бірегейлік аудиті" in text
@@ -146,3 +146,25 @@ def test_a_conflicting_save_is_shown_and_the_newest_version_can_be_reloaded():
     assert at.session_state["project"].promotion.narrative == "Colleague's narrative"
     assert at.session_state["version"] == store.load("east-kazakhstan").version
     store.close()
+
+
+def test_the_chosen_language_survives_a_page_switch():
+    at = with_sample()
+    at.switch_page("pages/1_identity_audit.py").run()
+    at.radio(key="lang_choice_ru").set_value("kk").run()
+    assert at.title[0].value == "1 Бірегейлік аудиті"
+    at.switch_page("pages/2_clustering.py").run()
+    assert not at.exception
+    assert at.title[0].value == "2 Кластерлеу"
+    assert at.radio(key="lang_choice_kk").value == "kk"
+
+
+def test_roadmap_page_gathers_the_results():
+    at = with_sample()
+    at.switch_page("pages/roadmap.py").run()
+    assert not at.exception
+    assert [h.value for h in at.header] == ["Позиционирование региона", "Приоритетные отрасли",
+                                             "Приоритетные кластеры и их целевые образы", "Выбранные меры по уровням"]
+    text = " ".join(m.value for m in at.markdown)
+    assert "Living crafts of the Altai" in text
+    assert any("2026-12-15" in i.value for i in at.info)

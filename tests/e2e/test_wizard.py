@@ -76,3 +76,19 @@ def test_walk_pages_1_to_3_with_the_sample(app_server, page, tmp_path):
 
     go(page, "3 Дизайн мер")
     shoot(page, tmp_path, "page3")
+
+    go(page, "Дорожная карта")
+    expect(page.get_by_role("heading", name="Приоритетные кластеры и их целевые образы")).to_be_visible()
+    shoot(page, tmp_path, "roadmap")
+    go(page, "3 Дизайн мер")
+
+    # the same page in Kazakh: labels, catalogue names and the engine's explanations follow
+    page.get_by_test_id("stSidebar").get_by_test_id("stRadioOption").filter(has_text="Қазақша").click()
+    expect(page.get_by_role("heading", name="3 Шараларды жобалау")).to_be_visible()
+    wait_for_app(page)
+    shoot(page, tmp_path, "page3_kk")
+    go(page, "2 Кластерлеу")
+    expect(page.get_by_role("heading", name="Өсу нүктелері")).to_be_visible()
+    expect(page.get_by_role("heading", name="Ұсынылған кластерлер (аудит байланыстары бойынша)")).to_be_visible()
+    expect(page.get_by_text("Аудит осы бірегейлік элементтерін").first).to_be_attached()  # the engine, in Kazakh
+    shoot(page, tmp_path, "page2_kk")
