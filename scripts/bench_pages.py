@@ -18,7 +18,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["pages/home.py", "pages/1_identity_audit.py", "pages/2_clustering.py", "pages/3_measure_design.py"]
+PAGES = ["pages/home.py", "pages/1_identity_audit.py", "pages/2_clustering.py", "pages/3_measure_design.py",
+         "pages/roadmap.py"]
 
 
 def main() -> int:

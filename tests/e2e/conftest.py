@@ -155,3 +155,16 @@ def wait_for_app(page) -> None:
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
     page.wait_for_timeout(150)
     assert page.get_by_test_id("stException").count() == 0, page.get_by_test_id("stException").all_inner_texts()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On a failure, keep a screenshot of the page as it was (/tmp/e2e_failure.png) to look at."""
+    outcome = yield
+    report = outcome.get_result()
+    page = item.funcargs.get("page") if report.when == "call" and report.failed else None
+    if page is not None:
+        try:
+            page.screenshot(path="/tmp/e2e_failure.png", full_page=True)
+        except Exception:  # the browser may be gone; the failure itself is what matters
+            pass
