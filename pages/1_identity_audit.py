@@ -42,13 +42,15 @@ with st.expander(tr("audit.profile"), expanded=not project.region.positioning):
 st.header(tr("audit.elements"))
 st.caption(tr("audit.elements_help"))
 score = {"min_value": 1, "max_value": 5, "step": 1, "required": True}
+named_columns = {  # the columns the elements and actors tables share
+    "id": st.column_config.TextColumn(tr("col.id")), "name": st.column_config.TextColumn(tr("col.name"), required=True),
+    "municipality": st.column_config.TextColumn(tr("col.municipality")),
+    "industries": st.column_config.TextColumn(tr("col.industries")),
+}
 edited = st.data_editor(
     audit.element_rows(project), key="elements_editor", num_rows="dynamic", width="stretch", hide_index=True,
     column_config={
-        "id": st.column_config.TextColumn(tr("col.id")), "name": st.column_config.TextColumn(tr("col.name"), required=True),
-        "municipality": st.column_config.TextColumn(tr("col.municipality")),
-        "industries": st.column_config.TextColumn(tr("col.industries")),
-        "description": st.column_config.TextColumn(tr("col.description")),
+        **named_columns, "description": st.column_config.TextColumn(tr("col.description")),
         "component": st.column_config.SelectboxColumn(tr("chart.component"), options=["material", "symbolic"], required=True),
         "layer": st.column_config.SelectboxColumn(tr("chart.layer"), options=[lyr.id for lyr in cat.identity.layers], required=True),
         "uniqueness": st.column_config.NumberColumn(cat.identity.scores.criteria[0].name.get(lg), **score),
@@ -147,9 +149,7 @@ st.header(tr("audit.actors"))
 actors_edited = st.data_editor(
     audit.actor_rows(project), key="actors_editor", num_rows="dynamic", width="stretch", hide_index=True,
     column_config={
-        "id": st.column_config.TextColumn(tr("col.id")), "name": st.column_config.TextColumn(tr("col.name"), required=True),
-        "municipality": st.column_config.TextColumn(tr("col.municipality")),
-        "industries": st.column_config.TextColumn(tr("col.industries")),
+        **named_columns,
         "sector": st.column_config.SelectboxColumn(tr("col.sector"), options=["government", "university", "business", "community"], required=True),
         "level": st.column_config.SelectboxColumn(tr("col.level"), options=["federal", "regional", "municipal"], required=True),
     },

@@ -61,6 +61,7 @@ class Source(Frozen):
     title: str = Field(min_length=1)
     kind: Literal["paper", "regulation", "statistics", "project"]
     year: int | None = None
+    reference: str | None = None  # the citation, where known
     note: str | None = None
 
 
