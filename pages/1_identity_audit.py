@@ -20,6 +20,10 @@ st.title(tr("iter.1"))
 st.caption(tr("audit.intro"))
 
 
+def show_row_errors(errors: list[str]) -> None:
+    st.error(tr("audit.row_errors") + "\n" + "\n".join(f"- {e}" for e in errors))
+
+
 # --- region profile -----------------------------------------------------------------------------
 with st.expander(tr("audit.profile"), expanded=not project.region.positioning):
     with st.form("profile_form"):
@@ -61,7 +65,7 @@ edited = st.data_editor(
 if st.button(tr("audit.save_elements"), key="save_elements"):
     elements, errors = audit.elements_from_rows(list(edited), cat, project.identity_elements)
     if errors:
-        st.error(tr("audit.row_errors") + "\n" + "\n".join(f"- {e}" for e in errors))
+        show_row_errors(errors)
     else:
         project.identity_elements = elements
         save_and_rerun(project, note="identity elements")
@@ -157,12 +161,9 @@ actors_edited = st.data_editor(
 if st.button(tr("audit.save_actors"), key="save_actors"):
     actors, errors = audit.actors_from_rows(list(actors_edited), cat, project.actors)
     if errors:
-        st.error(tr("audit.row_errors") + "\n" + "\n".join(f"- {e}" for e in errors))
+        show_row_errors(errors)
     else:
-        project.actors = actors
-        known = {a.id for a in actors}
-        project.ties = [t for t in project.ties if t.source in known and t.target in known]
-        save_and_rerun(project, note="actors")
+        save_and_rerun(audit.with_actors(project, actors), note="actors")
 
 # --- result -------------------------------------------------------------------------------------
 st.header(tr("result"))

@@ -19,6 +19,7 @@ from .location_quotients import location_quotients
 from .project import Actor, IdentityElement, Project
 from .register import Cell
 from .rules import classify_all
+from .seedfile import format_loc
 
 ELEMENT_COLUMNS = ["id", "name", "component", "layer", "municipality", "uniqueness", "recognition", "vitality",
                    "industries", "description"]
@@ -48,6 +49,10 @@ def element_rows(project: Project) -> list[dict[str, Any]]:
 
 def _split(value: Any) -> list[str]:
     return [v.strip() for v in str(value or "").replace(";", ",").split(",") if v.strip()]
+
+
+def _field_errors(exc: ValidationError) -> str:
+    return "; ".join(f"{format_loc(e['loc'])}: {e['msg']}" for e in exc.errors())
 
 
 def _int(value: Any) -> Any:
@@ -86,8 +91,7 @@ def elements_from_rows(rows: list[dict[str, Any]], catalogue: Catalogue,
                 provenance=old.provenance if old else {"basis": "user"},
             )
         except ValidationError as exc:
-            fields = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-            errors.append(f"row {n} ({name or ident}): {fields}")
+            errors.append(f"row {n} ({name or ident}): {_field_errors(exc)}")
             continue
         seen.add(ident)
         out.append(element)
@@ -121,12 +125,18 @@ def actors_from_rows(rows: list[dict[str, Any]], catalogue: Catalogue,
                           industries=_split(row.get("industries")),
                           provenance=old.provenance if old else {"basis": "user"})
         except ValidationError as exc:
-            errors.append(f"row {n} ({name or ident}): " + "; ".join(
-                f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
+            errors.append(f"row {n} ({name or ident}): {_field_errors(exc)}")
             continue
         seen.add(ident)
         out.append(actor)
     return out, errors
+
+
+def with_actors(project: Project, actors: list[Actor]) -> Project:
+    """The project with a new actor list; ties to actors that are gone go with them."""
+    known = {a.id for a in actors}
+    ties = [t for t in project.ties if t.source in known and t.target in known]
+    return project.model_copy(update={"actors": actors, "ties": ties})
 
 
 def strength_by_layer(project: Project, catalogue: Catalogue) -> list[dict[str, Any]]:

@@ -62,3 +62,13 @@ def test_progress_of_an_empty_and_the_sample_project(sample):
     assert [s.done for s in empty] == [False] * 6
     assert "missing.elements" in empty[0].missing
     assert [s.done for s in iteration_status(sample)] == [True] * 6
+
+
+def test_removing_an_actor_drops_its_ties(sample):
+    gone = "dept_culture"
+    kept = [a for a in sample.actors if a.id != gone]
+    updated = audit.with_actors(sample, kept)
+    assert [a.id for a in updated.actors] == [a.id for a in kept]
+    assert all(gone not in (t.source, t.target) for t in updated.ties)
+    assert len(updated.ties) == len([t for t in sample.ties if gone not in (t.source, t.target)]) < len(sample.ties)
+    assert sample.actors != kept  # the original project is not changed
