@@ -88,12 +88,8 @@ if project.identity_elements:  # one element at a time, with large controls for 
                     "scores": element.scores.model_copy(update=scores)})
                 save_and_rerun(project, note=f"identity element {chosen}")
 
-layer_names = {lyr.id: lyr.name.get(lg) for lyr in cat.identity.layers}
-comp_names = {c.id: c.name.get(lg) for c in cat.identity.components}
-rows = [dict(r, layer_label=layer_names[r["layer"]], component_label=comp_names[r["component"]])
-        for r in audit.strength_by_layer(project, cat)]
-labels = {k: tr(f"chart.{k}") for k in ("layer", "elements", "component", "strength", "industry", "municipality",
-                                         "employees", "year", "share", "territory", "identity", "lq", "significance")}
+rows = audit.layer_chart_rows(project, cat, lg)
+labels = audit.chart_labels(lg)
 st.subheader(tr("audit.strength_by_layer"))
 st.altair_chart(charts.identity_by_layer(rows, labels), width="stretch")
 
@@ -143,10 +139,7 @@ if shares:
     st.altair_chart(charts.gva_share_over_time(series, labels), width="stretch")
 
 st.subheader(tr("audit.priority_matrix"))
-sig_names = {g.id: g.name.get(lg) for g in cat.rules.significance}
-points = [dict(p.model_dump(), industry_label=industry_name(p.industry), significance_label=sig_names[p.significance])
-          for p in audit.priority_matrix(project, cat)]
-st.altair_chart(charts.priority_matrix(points, labels), width="stretch")
+st.altair_chart(charts.priority_matrix(audit.priority_chart_rows(project, cat, lg), labels), width="stretch")
 
 # --- actors -------------------------------------------------------------------------------------
 st.header(tr("audit.actors"))

@@ -8,6 +8,8 @@ changed and offers to reload, so nothing is overwritten silently.
 
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
 
 from policy_engine.catalogue import Catalogue, default_catalogue
@@ -34,6 +36,21 @@ def lang() -> str:
 
 def tr(key: str, **values: object) -> str:
     return t(key, lang(), **values)
+
+
+@st.cache_resource(show_spinner=False)
+def chart_worker() -> bool:
+    """Start the roadmap's chart worker once per server, in the background, so the first PDF a user
+    asks for does not also wait for the worker's start (about 1 s; policy_engine/figures.py)."""
+    from policy_engine import figures
+
+    threading.Thread(target=figures.start_worker, daemon=True, name="chart-worker-start").start()
+    return True
+
+
+def md_literal(text: str) -> str:
+    """User text for st.markdown that shows as typed: markdown's special characters escaped."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]()<>#+-.!|~$" else ch for ch in text)
 
 
 def industry_name(industry_id: str) -> str:

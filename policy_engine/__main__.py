@@ -4,4 +4,5 @@ import sys
 
 from .cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # the chart worker (figures.py) re-imports this module when it starts
+    sys.exit(main())

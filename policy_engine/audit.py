@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .catalogue import Catalogue
+from .i18n import t
 from .location_quotients import location_quotients
 from .project import Actor, IdentityElement, Project
 from .register import Cell
@@ -184,3 +185,27 @@ def priority_matrix(project: Project, catalogue: Catalogue) -> list[PriorityPoin
                                  identity_strength=round(strength, 2), lq=round(best_lq.get(d.industry, 0.0), 3),
                                  employees=by_ind.get(d.industry, 0.0) if total else 0.0))
     return out
+
+
+CHART_LABEL_KEYS = ("layer", "elements", "component", "strength", "industry", "municipality", "employees", "year",
+                    "share", "territory", "identity", "lq", "significance")
+
+
+def chart_labels(lang: str) -> dict[str, str]:
+    """The audit charts' axis and legend titles in `lang`."""
+    return {k: t(f"chart.{k}", lang) for k in CHART_LABEL_KEYS}
+
+
+def layer_chart_rows(project: Project, catalogue: Catalogue, lang: str) -> list[dict[str, Any]]:
+    """strength_by_layer with the layer and component names in `lang`, for charts.identity_by_layer."""
+    layers = {lyr.id: lyr.name.get(lang) for lyr in catalogue.identity.layers}
+    comps = {c.id: c.name.get(lang) for c in catalogue.identity.components}
+    return [dict(r, layer_label=layers[r["layer"]], component_label=comps[r["component"]])
+            for r in strength_by_layer(project, catalogue)]
+
+
+def priority_chart_rows(project: Project, catalogue: Catalogue, lang: str) -> list[dict[str, Any]]:
+    """priority_matrix with industry and significance names in `lang`, for charts.priority_matrix."""
+    sig = {g.id: g.name.get(lang) for g in catalogue.rules.significance}
+    return [dict(p.model_dump(), industry_label=catalogue.industry(p.industry).name.get(lang),
+                 significance_label=sig[p.significance]) for p in priority_matrix(project, catalogue)]

@@ -1,4 +1,4 @@
-"""Benchmarks: `python -m policy_engine bench register --rows N`.
+"""Benchmarks: `python -m policy_engine bench register --rows N` and `bench roadmap`.
 
 A register as officials' files come (Windows-1251, `;`, decimal commas, thousands spaced with
 spaces and no-break spaces, a few bad rows) is generated, then the whole import + LQ job is
@@ -150,10 +150,11 @@ def _child(side: str, path: str, runs: int, queue) -> None:
     queue.put({"times": times, "peak_mb": peak_mb, "result": list(result)})
 
 
-def _measure(side: str, path: Path, runs: int) -> dict:
+def _in_fresh_process(label: str, target, *args):
+    """Run `target(*args, queue)` in a new (spawned) process and return what it puts on the queue."""
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
-    proc = ctx.Process(target=_child, args=(side, str(path), runs, queue))
+    proc = ctx.Process(target=target, args=(*args, queue))
     proc.start()
     while True:
         try:
@@ -161,9 +162,13 @@ def _measure(side: str, path: Path, runs: int) -> dict:
             break
         except Exception:  # queue.Empty: still working, unless the child died
             if not proc.is_alive():
-                raise RuntimeError(f"the {side} benchmark process failed (exit code {proc.exitcode})") from None
+                raise RuntimeError(f"the {label} benchmark process failed (exit code {proc.exitcode})") from None
     proc.join()
     return out
+
+
+def _measure(side: str, path: Path, runs: int) -> dict:
+    return _in_fresh_process(side, _child, side, str(path), runs)
 
 
 def bench_register(rows: int, runs: int = 7, progress=None) -> dict:
@@ -197,4 +202,54 @@ def main_register(rows: int, runs: int, fmt: str) -> int:
         print(f"register import + LQ, {rows:,} rows: median {result['median_s']:.3f} s "
               f"(pandas baseline {result['baseline_median_s']:.3f} s, {result['ratio']:.1f}x), "
               f"peak {result['peak_mb']:.0f} MB (pandas {result['baseline_peak_mb']:.0f} MB)")
+    return 0
+
+
+def _roadmap_child(runs: int, queue) -> None:
+    """In a fresh process: start the chart worker, warm up once per project, then time `runs` builds."""
+    from .catalogue import default_catalogue
+    from .figures import start_worker, stop_worker
+    from .publish import publish
+    from .sample import load_sample
+    from .synthetic import large_project
+
+    cat = default_catalogue()
+    start_worker()
+    cases = [("sample east-kazakhstan", load_sample("east-kazakhstan")), ("generated large", large_project(cat))]
+    out = []
+    for name, project in cases:
+        first = publish(project, cat, "ru", docx=False)
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            files = publish(project, cat, "ru", docx=False)
+            times.append(time.perf_counter() - t0)
+            assert files.pages == first.pages
+        out.append({"name": name, "runs": runs, "median_s": round(statistics.median(times), 3),
+                    "min_s": round(min(times), 3), "max_s": round(max(times), 3), "pages": first.pages,
+                    "elements": len(project.identity_elements), "pilots": len(project.pilots),
+                    "kpis": len(project.kpis)})
+    stop_worker()  # a worker left running would block this process's exit (multiprocessing joins children first)
+    self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    for row in out:  # this process plus the chart worker (its peak, once it has exited)
+        row["peak_mb"] = round(self_mb + worker_mb, 1)
+    queue.put(out)
+
+
+def bench_roadmap(runs: int = 7) -> list[dict]:
+    """PDF roadmap of the sample and of a generated large project (60 elements, 16 industries,
+    8 clusters, 40 pilots, 30 KPIs x 5 years): median seconds from project to PDF bytes."""
+    return _in_fresh_process("roadmap", _roadmap_child, runs)
+
+
+def main_roadmap(runs: int, fmt: str) -> int:
+    print(f"timing the roadmap PDF ({runs} runs after a warm-up, fresh process)", file=sys.stderr, flush=True)
+    rows = bench_roadmap(runs)
+    if fmt == "json":
+        print(json.dumps(rows))
+    else:
+        for r in rows:
+            print(f"roadmap PDF, {r['name']}: median {r['median_s']:.3f} s (min {r['min_s']:.3f}, max {r['max_s']:.3f}), "
+                  f"{r['pages']} pages, peak {r['peak_mb']:.0f} MB")
     return 0

@@ -86,3 +86,81 @@ def network(graph: nx.Graph, positions: dict[str, tuple[float, float]], labels: 
         shape=alt.Shape("kind:N", title=labels["kind"]), tooltip=["label:N", "kind:N", "group:N"])
     text = alt.Chart(alt.Data(values=nodes)).mark_text(dy=-12, fontSize=10).encode(x="x:Q", y="y:Q", text="label:N")
     return (lines + points + text).properties(height=460)
+
+
+def gantt(bars: list[dict[str, Any]], milestones: list[dict[str, Any]], labels: dict[str, str]) -> alt.Chart:
+    """Pilots as bars from start to end, coloured by status; milestones as ticks (filled when done).
+
+    bars: name, start, end (ISO dates), status_label; milestones: name (the pilot's), milestone, due, done_label
+    (labels["done"] or labels["open"]).
+    """
+    y = alt.Y("name:N", title=None, sort=None, axis=alt.Axis(labelLimit=280))
+    chart = alt.Chart(alt.Data(values=bars)).mark_bar(height=12, cornerRadius=2).encode(
+        x=alt.X("start:T", title=labels["time"], axis=alt.Axis(format="%m.%Y")), x2="end:T", y=y,
+        color=alt.Color("status_label:N", title=labels["status"], legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("name:N", title=labels["pilot"]), alt.Tooltip("status_label:N", title=labels["status"]),
+                 alt.Tooltip("start:T", format="%d.%m.%Y"), alt.Tooltip("end:T", format="%d.%m.%Y")])
+    if milestones:
+        chart = chart + alt.Chart(alt.Data(values=milestones)).mark_point(shape="diamond", size=70, color="#222",
+                                                                          strokeWidth=1.2).encode(
+            x="due:T", y=y, fill=alt.Fill("done_label:N", title=labels["milestone"],
+                                          scale=alt.Scale(domain=[labels["done"], labels["open"]],
+                                                          range=["#222222", "#ffffff"])),
+            tooltip=[alt.Tooltip("milestone:N", title=labels["milestone"]), alt.Tooltip("due:T", format="%d.%m.%Y"),
+                     alt.Tooltip("done_label:N")])
+    return chart.properties(height=max(120, 22 * len(bars)))
+
+
+def budget_by_source(rows: list[dict[str, Any]], labels: dict[str, str]) -> alt.Chart:
+    """Stacked bars: money per funding source (federal, regional, municipal, private), split by cluster.
+
+    rows: source_label, cluster_label, budget, order (the source's position, to keep levels in order).
+    """
+    return alt.Chart(alt.Data(values=rows)).mark_bar().encode(
+        x=alt.X("budget:Q", title=labels["budget"]),
+        y=alt.Y("source_label:N", title=labels["source"], sort=alt.EncodingSortField(field="order", op="min"),
+                axis=alt.Axis(labelLimit=200)),
+        color=alt.Color("cluster_label:N", title=labels["cluster"], legend=alt.Legend(orient="bottom", columns=2,
+                                                                                    labelLimit=300)),
+        tooltip=[alt.Tooltip("source_label:N", title=labels["source"]),
+                 alt.Tooltip("cluster_label:N", title=labels["cluster"]), alt.Tooltip("budget:Q", title=labels["budget"])],
+    ).properties(height=40 * max(len({r["source_label"] for r in rows}), 2))
+
+
+def events_timeline(rows: list[dict[str, Any]], labels: dict[str, str]) -> alt.Chart:
+    """Events on a calendar line: one row per cluster, a mark from start to end, shaped by kind.
+
+    rows: name, start, end (ISO dates; end = start for one-day events), cluster_label, kind_label.
+    """
+    y = alt.Y("cluster_label:N", title=None, axis=alt.Axis(labelLimit=240))
+    base = alt.Chart(alt.Data(values=rows))
+    kind = {"field": "kind_label", "type": "nominal", "title": labels["kind"]}
+    spans = base.mark_rule(strokeWidth=6, opacity=0.6).encode(
+        x=alt.X("start:T", title=labels["time"], axis=alt.Axis(format="%m.%Y", labelAngle=-40)), x2="end:T", y=y,
+        color=alt.Color(**kind, legend=None))
+    points = base.mark_point(filled=True, size=90).encode(
+        x="start:T", y=y, color=alt.Color(**kind, legend=alt.Legend(orient="bottom")),
+        shape=alt.Shape(**kind, legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("name:N", title=labels["event"]), alt.Tooltip("start:T", format="%d.%m.%Y"),
+                 alt.Tooltip("end:T", format="%d.%m.%Y"), alt.Tooltip("kind_label:N", title=labels["kind"])])
+    return (spans + points).properties(height=max(100, 40 * len({r["cluster_label"] for r in rows})))
+
+
+def kpi_paths(rows: list[dict[str, Any]], labels: dict[str, str], columns: int = 3) -> alt.Chart:
+    """Small multiples: each KPI's target path (dashed) against its actuals (solid), own y scale.
+
+    rows: kpi_label, year, value, series ("target" | "actual"), series_label.
+    """
+    return alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
+        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
+        color=alt.Color("series_label:N", title=labels["series"], legend=alt.Legend(orient="top"),
+                        scale=alt.Scale(range=["#1f4e79", "#d9822b"])),
+        strokeDash=alt.StrokeDash("series:N", legend=None, scale=alt.Scale(domain=["actual", "target"],
+                                                                          range=[[1, 0], [5, 3]])),
+        tooltip=[alt.Tooltip("kpi_label:N", title=labels["kpi"]), "year:O", alt.Tooltip("series_label:N"),
+                 alt.Tooltip("value:Q", format=",.3~f")],
+    ).properties(width=170, height=110).facet(
+        facet=alt.Facet("kpi_label:N", title=None, header=alt.Header(labelLimit=190, labelFontSize=10)),
+        columns=columns,
+    ).resolve_scale(x="independent", y="independent")

@@ -238,11 +238,50 @@ def cmd_register(args: argparse.Namespace, cat: Catalogue) -> int:
 
 
 def cmd_bench(args: argparse.Namespace, cat: Catalogue) -> int:
-    from .bench import main_register
+    from .bench import main_register, main_roadmap
 
     if args.rows < 1 or args.runs < 1:
         raise CliError("--rows and --runs must be at least 1")
+    if args.what == "roadmap":
+        return main_roadmap(args.runs, args.format)
     return main_register(args.rows, args.runs, args.format)
+
+
+def _writable(path: str, suffix: str) -> Path:
+    out = Path(path)
+    if out.suffix.lower() != suffix:
+        raise CliError(f"{path}: the file name should end in {suffix}")
+    if out.is_dir():
+        raise CliError(f"{path}: is a directory")
+    if not out.parent.exists():
+        raise CliError(f"{path}: the folder {out.parent} does not exist")
+    return out
+
+
+def cmd_roadmap(args: argparse.Namespace, cat: Catalogue) -> int:
+    from .publish import publish
+
+    project = read_project(args.project)
+    problems = check_references(project, cat)
+    if problems:
+        raise CliError(f"{args.project}: {len(problems)} error(s): " + "; ".join(problems))
+    pdf_path = _writable(args.out, ".pdf")
+    docx_path = _writable(args.docx, ".docx") if args.docx else None
+    files = publish(project, cat, args.lang, docx=docx_path is not None,
+                    progress=lambda step, _: print(f"{step}…", file=sys.stderr, flush=True) if step != "done" else None)
+    for path, data in ((pdf_path, files.pdf), (docx_path, files.docx)):
+        if path is None or data is None:
+            continue
+        tmp = path.with_name(path.name + ".part")  # a failed write never leaves half a file under the real name
+        try:
+            tmp.write_bytes(data)
+            tmp.replace(path)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise CliError(f"{path}: cannot write ({exc.strerror})") from None
+    written = f"{pdf_path}" + (f" and {docx_path}" if docx_path else "")
+    print(f"{written}: {files.pages} pages, {files.seconds:.2f} s")
+    return 0
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -283,8 +322,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--benchmark", metavar="FILE", help="reference employment by industry with a total row")
     sp.add_argument("--project", metavar="FILE", help="a project whose crosswalk changes apply")
     sp.add_argument("--format", choices=["table", "json"], default="table")
+    sp = add("roadmap", "write the roadmap as PDF (and DOCX) from a project file", cmd_roadmap)
+    sp.add_argument("--project", metavar="FILE", required=True, help="a project JSON file")
+    sp.add_argument("--out", metavar="FILE.pdf", required=True)
+    sp.add_argument("--lang", choices=["ru", "en", "kk"], default="ru")
+    sp.add_argument("--docx", metavar="FILE.docx", help="also write the editable DOCX")
     sp = add("bench", "benchmarks (see README)", cmd_bench)
-    sp.add_argument("what", choices=["register"])
+    sp.add_argument("what", choices=["register", "roadmap"])
     sp.add_argument("--rows", type=int, default=1_000_000)
     sp.add_argument("--runs", type=int, default=7)
     sp.add_argument("--format", choices=["table", "json"], default="table")

@@ -10,6 +10,7 @@
 # Chromium: the end-to-end tests (tests/e2e) drive the real app in Debian's headless Chromium
 # through Playwright. When root with apt-get, scripts/browser.sh installs it if missing. Under CI
 # a browser that cannot be had is a failure; elsewhere the browser tests are skipped with a warning.
+# The same script installs poppler-utils (pdftoppm), with which the e2e test renders the roadmap PDF.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh requirements-dev.txt
@@ -23,7 +24,7 @@ if [ -z "${TEST_PG_URL:-}" ]; then
     echo "test: WARNING: no PostgreSQL (not root?); its tests will be skipped. Set TEST_PG_URL to run them." >&2
   fi
 fi
-if [ -x /usr/bin/chromium ]; then
+if [ -x /usr/bin/chromium ] && [ -x /usr/bin/pdftoppm ]; then
   :
 elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && bash scripts/browser.sh; then
   :

@@ -217,3 +217,42 @@ def test_bench_register_small_run_reports_the_agreed_keys():
     assert {"name", "rows", "median_s", "baseline_median_s", "ratio", "peak_mb"} <= out.keys()
     assert out["name"] == "register" and out["rows"] == 3000 and out["rows_used"] == 3000 - 3
     assert out["ratio"] == pytest.approx(out["baseline_median_s"] / out["median_s"], rel=0.02)
+
+
+def test_roadmap_writes_pdf_and_docx(tmp_path, sample):
+    from pypdf import PdfReader
+
+    project = tmp_path / "p.json"
+    project.write_text(sample.to_json(), encoding="utf-8")
+    r = run("roadmap", "--project", str(project), "--out", str(tmp_path / "r.pdf"), "--lang", "en",
+            "--docx", str(tmp_path / "r.docx"))
+    assert r.returncode == 0, r.stderr
+    pages = len(PdfReader(tmp_path / "r.pdf").pages)
+    assert r.stdout.strip().endswith(f"{pages} pages, " + r.stdout.strip().split(", ")[-1])
+    cover = " ".join(PdfReader(tmp_path / "r.pdf").pages[0].extract_text().split())
+    assert "Roadmap for supporting the creative industries" in cover
+    assert (tmp_path / "r.docx").read_bytes()[:2] == b"PK"
+    assert not list(tmp_path.glob("*.part"))
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--out", "r.txt"], "should end in .pdf"),
+    (["--out", "missing-dir/r.pdf"], "does not exist"),
+    (["--out", "r.pdf", "--docx", "r.doc"], "should end in .docx"),
+    (["--out", "r.pdf", "--lang", "de"], "invalid choice"),
+])
+def test_roadmap_bad_arguments_are_one_line(tmp_path, sample, args, message):
+    project = tmp_path / "p.json"
+    project.write_text(sample.to_json(), encoding="utf-8")
+    args = [a if not a.startswith(("r.", "missing")) else str(tmp_path / a) for a in args]
+    r = run("roadmap", "--project", str(project), *args)
+    assert r.returncode != 0 and message in r.stderr and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_roadmap_refuses_a_project_with_broken_references(tmp_path, sample):
+    sample.measures[0].measure = "no_such_measure"
+    project = tmp_path / "p.json"
+    project.write_text(sample.to_json(), encoding="utf-8")
+    r = run("roadmap", "--project", str(project), "--out", str(tmp_path / "r.pdf"))
+    assert r.returncode == 1 and "no_such_measure" in r.stderr and not (tmp_path / "r.pdf").exists()

@@ -159,12 +159,28 @@ def test_the_chosen_language_survives_a_page_switch():
     assert at.radio(key="lang_choice_kk").value == "kk"
 
 
-def test_roadmap_page_gathers_the_results():
+def test_roadmap_page_previews_the_document_in_the_chosen_language():
     at = with_sample()
     at.switch_page("pages/roadmap.py").run()
     assert not at.exception
-    assert [h.value for h in at.header] == ["Позиционирование региона", "Приоритетные отрасли",
-                                             "Приоритетные кластеры и их целевые образы", "Выбранные меры по уровням"]
-    text = " ".join(m.value for m in at.markdown)
-    assert "Living crafts of the Altai" in text
-    assert any("2026-12-15" in i.value for i in at.info)
+    assert at.header[0].value == "Содержание документа"
+    assert [e.label for e in at.expander][0] == "1\\. Резюме"
+    assert "Living crafts of the Altai" in " ".join(m.value for m in at.markdown)
+    at.radio(key="doc_lang").set_value("en").run()
+    assert not at.exception
+    assert [e.label for e in at.expander][-1] == "9\\. Next review"
+
+
+def test_roadmap_page_renders_both_files_and_marks_them_stale_after_an_edit():
+    at = with_sample()
+    at.switch_page("pages/roadmap.py").run()
+    assert not at.download_button
+    at.button(key="render_roadmap").click()
+    at.run(timeout=120)
+    assert not at.exception
+    assert [b.label for b in at.download_button] == ["Скачать PDF", "Скачать DOCX (для правки в Word)"]
+    assert "стр. PDF" in at.success[0].value
+    _, files = at.session_state["roadmap_files"]
+    assert files.pdf[:5] == b"%PDF-" and files.docx[:2] == b"PK" and files.pages > 15
+    at.radio(key="doc_lang").set_value("en").run()  # another language: the files held are not this document
+    assert not at.download_button and at.warning[0].value.startswith("Проект изменился")

@@ -82,7 +82,7 @@ def test_walk_pages_1_to_3_with_the_sample(app_server, page, tmp_path):
     shoot(page, tmp_path, "page3")
 
     go(page, "Дорожная карта")
-    expect(page.get_by_role("heading", name="Приоритетные кластеры и их целевые образы")).to_be_visible()
+    expect(page.get_by_role("heading", name="Содержание документа")).to_be_visible()
     shoot(page, tmp_path, "roadmap")
     go(page, "3 Дизайн мер")
 
