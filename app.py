@@ -17,6 +17,9 @@ PAGES = [
     st.Page("pages/1_identity_audit.py", title=tr("iter.1"), icon=":material/fingerprint:", url_path="identity-audit"),
     st.Page("pages/2_clustering.py", title=tr("iter.2"), icon=":material/hub:", url_path="clustering"),
     st.Page("pages/3_measure_design.py", title=tr("iter.3"), icon=":material/tune:", url_path="measure-design"),
+    st.Page("pages/4_pilots.py", title=tr("iter.4"), icon=":material/science:", url_path="pilots"),
+    st.Page("pages/5_promotion.py", title=tr("iter.5"), icon=":material/campaign:", url_path="promotion"),
+    st.Page("pages/6_monitoring.py", title=tr("iter.6"), icon=":material/monitoring:", url_path="monitoring"),
     st.Page("pages/roadmap.py", title=tr("nav.roadmap"), icon=":material/description:", url_path="roadmap"),
 ]
 st.navigation(PAGES).run()  # each page draws the shared sidebar itself (pages.shared.sidebar)

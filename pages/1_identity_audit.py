@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.shared import catalogue, industry_name, lang, require_project, save_and_rerun, sidebar, tr
+from pages.shared import catalogue, industry_name, lang, require_project, save_and_rerun, show_row_errors, sidebar, tr
 from policy_engine import audit, charts
 from policy_engine.clusters import growth_points
 from policy_engine.location_quotients import gva_shares, location_quotients
@@ -20,8 +20,8 @@ st.title(tr("iter.1"))
 st.caption(tr("audit.intro"))
 
 
-def show_row_errors(errors: list[str]) -> None:
-    st.error(tr("audit.row_errors") + "\n" + "\n".join(f"- {e}" for e in errors))
+def show_audit_errors(errors: list[str]) -> None:
+    show_row_errors(errors, "audit.row_errors")
 
 
 # --- region profile -----------------------------------------------------------------------------
@@ -65,7 +65,7 @@ edited = st.data_editor(
 if st.button(tr("audit.save_elements"), key="save_elements"):
     elements, errors = audit.elements_from_rows(list(edited), cat, project.identity_elements)
     if errors:
-        show_row_errors(errors)
+        show_audit_errors(errors)
     else:
         project.identity_elements = elements
         save_and_rerun(project, note="identity elements")
@@ -154,7 +154,7 @@ actors_edited = st.data_editor(
 if st.button(tr("audit.save_actors"), key="save_actors"):
     actors, errors = audit.actors_from_rows(list(actors_edited), cat, project.actors)
     if errors:
-        show_row_errors(errors)
+        show_audit_errors(errors)
     else:
         save_and_rerun(audit.with_actors(project, actors), note="actors")
 

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
-from pages.shared import catalogue, lang, require_project, save_and_rerun, sidebar, tr
+from pages.shared import catalogue, lang, money_unit, require_project, save_and_rerun, sidebar, tr
 from policy_engine import measure_design as md
 from policy_engine.catalogue import MEASURE_TYPES
 from policy_engine.project import Override
@@ -33,9 +33,7 @@ st.session_state["measures_lang"] = lg
 decisions = classify_all(cat, project)
 levels = md.level_names(cat, country, lg)
 types = {t: tr(f"measures.type.{t}") for t in MEASURE_TYPES}
-money = project.economy.unit  # budgets are in the project's money unit, e.g. million KZT
-unit = f"{tr(f'measures.unit.{money}') if money in ('thousand', 'million', 'billion') else money} " \
-       f"{project.economy.currency}"
+unit = money_unit(project)  # budgets are in the project's money unit, e.g. million KZT
 region_wide = tr("measures.region_wide")
 clusters = md.cluster_label(project, region_wide)
 labels = {"level": tr("measures.chart.level"), "type": tr("measures.chart.type"), "count": tr("measures.chart.count"),

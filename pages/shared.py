@@ -48,6 +48,18 @@ def chart_worker() -> bool:
     return True
 
 
+def show_row_errors(errors: list[str], key: str = "pilots.row_errors") -> None:
+    """A table's bad rows, one per line, when a save was refused (nothing of it is saved)."""
+    st.error(tr(key) + "\n" + "\n".join(f"- {e}" for e in errors))
+
+
+def money_unit(project: Project) -> str:
+    """The project's money unit as people read it, e.g. "млн KZT" (budgets are in this unit)."""
+    unit = project.economy.unit
+    word = tr(f"measures.unit.{unit}") if unit in ("thousand", "million", "billion") else unit
+    return f"{word} {project.economy.currency}"
+
+
 def md_literal(text: str) -> str:
     """User text for st.markdown that shows as typed: markdown's special characters escaped."""
     return "".join("\\" + ch if ch in "\\`*_{}[]()<>#+-.!|~$" else ch for ch in text)

@@ -20,7 +20,7 @@ SECTION_ITERATION: dict[str, int] = {
     "overrides": 3, "measures": 3,
     "pilots": 4, "single_window": 4,
     "promotion": 5,
-    "kpis": 6,
+    "kpis": 6, "feedback": 6, "review": 6, "previous_cycles": 6,
     "working_group": 0, "next_review": 0, "cycle": 0, "iteration": 0, "id": 0, "schema_version": 0,
 }
 
@@ -42,6 +42,8 @@ LIST_KEYS: dict[str, Callable[[dict], str]] = {
     "gva": _key("territory", "year"), "employment": _key("municipality", "industry"),
     "municipalities": _key("name"), "profile": _key("label"), "stories": _key("cluster"),
     "events": _key("name", "start"), "milestones": _key("name"), "crosswalk": _key("code"),
+    "feedback": _key("received", "source"), "decisions": _key("measure", "cluster"), "previous_cycles": _key("cycle"),
+    "results": _key("kpi"),
 }
 
 

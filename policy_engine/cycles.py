@@ -2,18 +2,20 @@
 
 The method paper (002, Table 1) closes the loop: the annual review feeds the next round of the
 identity audit. Opening the next cycle therefore keeps everything the region built — audit,
-clusters, measures, pilots, promotion — and carries the KPI tracks with all their actuals, so
-the new round starts from last year's results rather than from a blank page.
+clusters, measures, pilots, promotion — applies the review's decisions (dropped measures go,
+adjusted ones carry a note), and carries the KPI tracks with all their actuals plus a summary of
+where each KPI stood (monitoring.carry_forward), so the new round starts from last year's results.
 """
 
 from __future__ import annotations
 
+from datetime import date
+
+from .catalogue import Catalogue, default_catalogue
+from .monitoring import carry_forward
 from .project import Project
 
 
-def next_cycle(project: Project) -> Project:
-    """The project as it opens cycle N+1: same content, cycle + 1, back at iteration 1."""
-    data = project.model_dump()
-    data["cycle"] = project.cycle + 1
-    data["iteration"] = 1
-    return Project.model_validate(data)
+def next_cycle(project: Project, catalogue: Catalogue | None = None, closed_on: date | None = None) -> Project:
+    """The project as it opens cycle N+1: the review applied, results kept, cycle + 1, iteration 1."""
+    return carry_forward(project, catalogue or default_catalogue(), closed_on or date.today())

@@ -7,7 +7,8 @@ project file stays small and cannot disagree with the rules. It saves as JSON wi
 
 Iterations (002, Table 1): 1 identity audit -> region, identity_elements, economy, actors, ties;
 2 clustering -> clusters; 3 measure design -> overrides, measures; 4 pilots -> pilots,
-single_window; 5 promotion -> promotion; 6 monitoring -> kpis.
+single_window; 5 promotion -> promotion; 6 monitoring -> kpis, feedback, review. Closing a cycle
+moves the review and the KPI results into previous_cycles (policy_engine/cycles.py).
 """
 
 from __future__ import annotations
@@ -17,7 +18,14 @@ from datetime import date
 from statistics import fmean
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .catalogue import Catalogue, Level, Significance, SourceRef
 from .seedfile import format_loc
@@ -30,6 +38,7 @@ Sector = Literal["government", "university", "business", "community"]
 Component = Literal["material", "symbolic"]
 Layer = Literal["historical", "cultural", "environmental", "social", "technological"]
 FundingSource = Literal["federal", "regional", "municipal", "private"]
+FUNDING_SOURCES_ORDER = ("federal", "regional", "municipal", "private")
 
 
 class ProjectError(ValueError):
@@ -352,6 +361,69 @@ class KpiTrack(Model):
         return self
 
 
+class FeedbackItem(Model):
+    """One entry of the dialogue with the creative community (iteration 6): what was raised and the answer."""
+
+    received: date  # (not `on`: YAML reads that key as true)
+    source: str = Field(min_length=1)  # who raised it, or where: a round table, the single window, a survey
+    issue: str = ""
+    opportunity: str = ""
+    response: str = ""
+
+    @model_validator(mode="after")
+    def _says_something(self) -> "FeedbackItem":
+        if not (self.issue.strip() or self.opportunity.strip()):
+            raise ValueError("a feedback entry needs an issue or an opportunity")
+        return self
+
+
+class MeasureDecision(Model):
+    """The annual review's verdict on one chosen measure: keep, adjust or drop it, and why."""
+
+    measure: str = Field(min_length=1)
+    cluster: str | None = None
+    action: Literal["keep", "adjust", "drop"]
+    reason: str
+    change: str = ""  # for `adjust`: what changes next cycle
+
+    @field_validator("reason")
+    @classmethod
+    def _has_reason(cls, value: str) -> str:
+        if len(value.strip()) < 5:
+            raise ValueError("a review decision needs a written reason")
+        return value
+
+
+class AnnualReview(Model):
+    """The review that closes a cycle (iteration 6): decisions on measures and a summary."""
+
+    year: int = Field(ge=1990, le=2100)
+    reviewed_on: date | None = None
+    summary: str = ""
+    decisions: list[MeasureDecision] = []
+
+
+class KpiResult(Model):
+    """One KPI's standing when its cycle closed, carried into the next cycle."""
+
+    kpi: str
+    name: str
+    year: int | None
+    actual: float | None
+    planned: float | None
+    status: Literal["on_track", "at_risk", "off_track", "no_data"]
+
+
+class CycleSummary(Model):
+    """What a closed cycle left to the next: KPI results and the review's decisions."""
+
+    cycle: int = Field(ge=1)
+    closed_on: date
+    results: list[KpiResult] = []
+    decisions: list[MeasureDecision] = []
+    summary: str = ""
+
+
 class Project(Model):
     """A region's individualized support policy for creative industries."""
 
@@ -374,6 +446,9 @@ class Project(Model):
     single_window: SingleWindow = SingleWindow()
     promotion: Promotion = Promotion()
     kpis: list[KpiTrack] = []
+    feedback: list[FeedbackItem] = []
+    review: AnnualReview | None = None
+    previous_cycles: list[CycleSummary] = []
 
     @field_validator("schema_version")
     @classmethod
@@ -485,6 +560,10 @@ def check_references(project: Project, catalogue: Catalogue) -> list[str]:
         need(s.cluster, clusters, f"promotion.stories[{i}].cluster", "cluster")
     for i, ev in enumerate(project.promotion.events):
         need(ev.cluster, clusters, f"promotion.events[{i}].cluster", "cluster")
+    if project.review is not None:
+        for i, d in enumerate(project.review.decisions):
+            need(d.measure, measures, f"review.decisions[{i}].measure", "measure")
+            need(d.cluster, clusters, f"review.decisions[{i}].cluster", "cluster")
     for i, k in enumerate(project.kpis):
         if k.custom is None:
             need(k.kpi, kpis, f"kpis[{i}].kpi", "KPI (add `custom` to define your own)")

@@ -12,18 +12,16 @@ still gets its section, opening with what is missing, so a half-finished project
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from . import audit, charts
-from .catalogue import Catalogue
+from . import audit, charts, pilots
+from .catalogue import LEVELS, Catalogue
 from .clusters import growth_points, identity_graph, spring_positions
 from .i18n import t
 from .location_quotients import gva_shares
-from .catalogue import LEVELS
 from .measure_design import REGION_WIDE, budget_rows, summary_table
 from .progress import iteration_status
 from .project import Project
@@ -462,11 +460,8 @@ def _pilots(ctx: _Context) -> Section:
 
 
 def _gantt(ctx: _Context, status: dict[str, str]) -> Any:
-    bars = [{"name": shorten(pl.name, 40), "start": pl.start.isoformat(), "end": pl.end.isoformat(),
-             "status_label": status[pl.status]} for pl in ctx.p.pilots]
     done = {True: ctx.tr("roadmap.milestone_done"), False: ctx.tr("roadmap.milestone_open")}
-    steps = [{"name": shorten(pl.name, 40), "milestone": m.name, "due": m.due.isoformat(), "done_label": done[m.done]}
-             for pl in ctx.p.pilots for m in pl.milestones]
+    bars, steps = pilots.gantt_rows(ctx.p, status, done)
     labels = {"time": ctx.tr("roadmap.col.dates"), "status": ctx.tr("roadmap.col.status"),
               "pilot": ctx.tr("roadmap.col.pilot"), "milestone": ctx.tr("roadmap.col.milestones"),
               "done": done[True], "open": done[False]}
@@ -474,13 +469,9 @@ def _gantt(ctx: _Context, status: dict[str, str]) -> Any:
 
 
 def _money_rows(ctx: _Context) -> list[dict[str, Any]]:
-    sums: dict[tuple[str, str], float] = defaultdict(float)
-    for pl in ctx.p.pilots:
-        for source, amount in pl.budget.items():
-            if amount:
-                sums[(source, ctx.cluster(pl.cluster))] += amount
-    return [{"source_label": ctx.tr(f"roadmap.source.{s}"), "order": FUNDING_SOURCES.index(s),
-             "cluster_label": shorten(c, 40), "budget": v} for (s, c), v in sums.items()]
+    sources = {s: ctx.tr(f"roadmap.source.{s}") for s in FUNDING_SOURCES}
+    clusters = {c.id: shorten(c.name, 40) for c in ctx.p.clusters} | {None: shorten(ctx.cluster(None), 40)}
+    return pilots.money_rows(ctx.p, sources, clusters)
 
 
 def _promotion(ctx: _Context) -> Section:

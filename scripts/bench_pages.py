@@ -19,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["pages/home.py", "pages/1_identity_audit.py", "pages/2_clustering.py", "pages/3_measure_design.py",
-         "pages/roadmap.py"]
+         "pages/4_pilots.py", "pages/5_promotion.py", "pages/6_monitoring.py", "pages/roadmap.py"]
 
 
 def main() -> int:

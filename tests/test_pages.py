@@ -11,7 +11,8 @@ from streamlit.testing.v1 import AppTest
 from policy_engine.store import Store
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGES = ["pages/1_identity_audit.py", "pages/2_clustering.py", "pages/3_measure_design.py", "pages/roadmap.py"]
+PAGES = ["pages/1_identity_audit.py", "pages/2_clustering.py", "pages/3_measure_design.py", "pages/4_pilots.py",
+         "pages/5_promotion.py", "pages/6_monitoring.py", "pages/roadmap.py"]
 
 
 def app() -> AppTest:

@@ -8,7 +8,16 @@ import pytest
 
 from policy_engine.i18n import t
 from policy_engine.project import Project, Region
-from policy_engine.roadmap import Figure, Pending, Table, build_roadmap, day, monitoring_schedule, number, printable
+from policy_engine.roadmap import (
+    Figure,
+    Pending,
+    Table,
+    build_roadmap,
+    day,
+    monitoring_schedule,
+    number,
+    printable,
+)
 from policy_engine.synthetic import large_project
 
 SECTIONS = ["summary", "audit", "clusters", "classification", "measures", "pilots", "promotion", "monitoring",

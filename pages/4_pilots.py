@@ -1,0 +1,131 @@
+"""Iteration 4 — pilot projects (002, Table 1): pilots tied to a cluster and its measures, with owner,
+partners, budget by source, dates, milestones and status; the single window; success stories.
+Logic lives in policy_engine/pilots.py."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages.shared import catalogue, lang, money_unit, require_project, save_and_rerun, show_row_errors, sidebar, tr
+from policy_engine import charts, pilots
+from policy_engine.measure_design import level_names
+
+sidebar()
+project = require_project()
+if project is None:
+    st.stop()
+cat, lg = catalogue(), lang()
+st.title(tr("iter.4"))
+st.caption(tr("pilots.intro"))
+levels = level_names(cat, project.region.country, lg)
+source_label = {s: tr(f"roadmap.source.{s}") for s in pilots.SOURCES}
+status_label = {s: tr(f"roadmap.status.{s}") for s in pilots.STATUSES}
+cluster_label = {c.id: c.name for c in project.clusters} | {None: tr("measures.region_wide")}
+unit = money_unit(project)
+
+
+# --- charts -------------------------------------------------------------------------------------
+if project.pilots:
+    st.header(tr("pilots.charts"))
+    done = {True: tr("roadmap.milestone_done"), False: tr("roadmap.milestone_open")}
+    bars, steps = pilots.gantt_rows(project, status_label, done)
+    st.altair_chart(charts.gantt(bars, steps, {"time": tr("roadmap.col.dates"), "status": tr("roadmap.col.status"),
+                                               "pilot": tr("roadmap.col.pilot"), "milestone": tr("pilots.milestones"),
+                                               "done": done[True], "open": done[False]}), width="stretch")
+    money_rows = pilots.money_rows(project, source_label, cluster_label)
+    if money_rows:
+        st.altair_chart(charts.budget_by_source(money_rows, {"budget": tr("roadmap.col.budget", unit=unit),
+                                                             "source": tr("roadmap.col.source"),
+                                                             "cluster": tr("roadmap.col.cluster")}), width="stretch")
+    st.caption(tr("pilots.total", total=f"{pilots.totals(project)['total']:,.1f}".replace(",", " "), unit=unit))
+else:
+    st.info(tr("pilots.none"))
+
+# --- the table ----------------------------------------------------------------------------------
+st.header(tr("pilots.table"))
+st.caption(tr("pilots.table_help"))
+edited = st.data_editor(
+    pilots.pilot_rows(project), key="pilots_editor", num_rows="dynamic", width="stretch", hide_index=True,
+    column_config={
+        "id": st.column_config.TextColumn(tr("col.id")),
+        "name": st.column_config.TextColumn(tr("pilots.col.name"), required=True),
+        "cluster": st.column_config.SelectboxColumn(tr("roadmap.col.cluster"), options=[c.id for c in project.clusters],
+                                                    format_func=lambda c: cluster_label.get(c, c)),
+        "owner": st.column_config.TextColumn(tr("pilots.col.owner")),
+        "partners": st.column_config.TextColumn(tr("pilots.col.partners")),
+        **{s: st.column_config.NumberColumn(source_label[s], min_value=0.0, format="%.1f") for s in pilots.SOURCES},
+        "start": st.column_config.DateColumn(tr("pilots.col.start"), required=True, format="DD.MM.YYYY"),
+        "end": st.column_config.DateColumn(tr("pilots.col.end"), required=True, format="DD.MM.YYYY"),
+        "status": st.column_config.SelectboxColumn(tr("roadmap.col.status"), options=list(pilots.STATUSES),
+                                                   format_func=status_label.get, required=True),
+    },
+)
+if st.button(tr("pilots.save"), key="save_pilots"):
+    new, errors = pilots.pilots_from_rows(list(edited), project)
+    if errors:
+        show_row_errors(errors)
+    else:
+        project.pilots = new
+        save_and_rerun(project, note="pilots")
+
+with st.expander(tr("pilots.add"), expanded=not project.pilots):
+    with st.form("new_pilot_form", clear_on_submit=False):
+        name = st.text_input(tr("pilots.col.name"), key="new_pilot_name")
+        c1, c2 = st.columns(2)
+        cluster = c1.selectbox(tr("roadmap.col.cluster"), [c.id for c in project.clusters],
+                               format_func=lambda c: cluster_label.get(c, c), key=f"new_pilot_cluster_{lg}")
+        owner = c2.text_input(tr("pilots.col.owner"), key="new_pilot_owner")
+        c1, c2 = st.columns(2)
+        start = c1.date_input(tr("pilots.col.start"), key="new_pilot_start", format="DD.MM.YYYY")
+        end = c2.date_input(tr("pilots.col.end"), key="new_pilot_end", format="DD.MM.YYYY")
+        cols = st.columns(len(pilots.SOURCES))
+        money_in = {s: cols[i].number_input(source_label[s], min_value=0.0, step=1.0, key=f"new_pilot_{s}")
+                    for i, s in enumerate(pilots.SOURCES)}
+        if st.form_submit_button(tr("pilots.add_submit")):
+            row = {"name": name, "cluster": cluster, "owner": owner, "start": start, "end": end, "status": "planned",
+                   **money_in}
+            new, errors = pilots.pilots_from_rows(pilots.pilot_rows(project) + [row], project)
+            if errors or not name.strip():
+                show_row_errors(errors or [tr("pilots.col.name")])
+            else:
+                project.pilots = new
+                save_and_rerun(project, note=f"pilot {new[-1].id}")
+
+# --- one pilot ----------------------------------------------------------------------------------
+if project.pilots:
+    st.header(tr("pilots.detail"))
+    names = {p.id: p.name for p in project.pilots}
+    chosen = st.selectbox(tr("pilots.choose"), list(names), format_func=names.get, key="pilot_choice")
+    pilot = next(p for p in project.pilots if p.id == chosen)
+    options = sorted({m.measure for m in project.measures} | set(pilot.measures))
+    measures = st.multiselect(tr("pilots.measures"), options, default=pilot.measures,
+                              format_func=lambda m: cat.measure(m).title.get(lg) + f" · {levels[cat.measure(m).level]}",
+                              key=f"pilot_measures_{chosen}_{lg}")
+    st.caption(tr("pilots.milestones"))
+    steps = st.data_editor([m.model_dump() for m in pilot.milestones], key=f"milestones_{chosen}", num_rows="dynamic",
+                           width="stretch", hide_index=True, column_config={
+                               "name": st.column_config.TextColumn(tr("pilots.col.milestone"), required=True),
+                               "due": st.column_config.DateColumn(tr("pilots.col.due"), required=True,
+                                                                  format="DD.MM.YYYY"),
+                               "done": st.column_config.CheckboxColumn(tr("pilots.col.done"))})
+    story = st.text_area(tr("pilots.story"), value=pilot.success_story or "", key=f"pilot_story_{chosen}")
+    if st.button(tr("pilots.save_detail"), key="save_pilot_detail"):
+        milestones, errors = pilots.milestones_from_rows(list(steps))
+        if errors:
+            show_row_errors(errors)
+        else:
+            updated = pilot.model_copy(update={"measures": measures, "milestones": milestones,
+                                               "success_story": story.strip() or None})
+            project.pilots = [updated if p.id == chosen else p for p in project.pilots]
+            save_and_rerun(project, note=f"pilot {chosen}")
+
+# --- the single window --------------------------------------------------------------------------
+st.header(tr("pilots.single_window"))
+with st.form("single_window_form"):
+    who = st.text_input(tr("pilots.sw.who"), value=project.single_window.who, key="sw_who")
+    where = st.text_input(tr("pilots.sw.where"), value=project.single_window.where, key="sw_where")
+    how = st.text_area(tr("pilots.sw.how"), value=project.single_window.how, key="sw_how")
+    if st.form_submit_button(tr("pilots.save_sw")):
+        project.single_window = project.single_window.model_copy(
+            update={"who": who.strip(), "where": where.strip(), "how": how.strip()})
+        save_and_rerun(project, note="single window")

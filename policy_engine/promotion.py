@@ -1,0 +1,86 @@
+"""Promotion (iteration 5), "the story, not the product": the brand platform, a story per cluster
+built from its identity elements, and the events calendar, as tables people edit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from .audit import _field_errors
+from .pilots import _date
+from .project import Event, Project, Story
+
+KINDS = ("festival", "exhibition", "market", "forum", "competition", "other")
+
+
+def lines(text: str) -> list[str]:
+    """One item per line of a text area, blank lines dropped."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def story_rows(project: Project) -> list[dict[str, Any]]:
+    """One row per accepted cluster, with its story so far (empty for a cluster without one)."""
+    stories = {s.cluster: s for s in project.promotion.stories}
+    return [{"cluster": c.id, "place": stories[c.id].place if c.id in stories else "",
+             "tradition": stories[c.id].tradition if c.id in stories else "",
+             "people": stories[c.id].people if c.id in stories else "",
+             "today": stories[c.id].today if c.id in stories else ""}
+            for c in project.clusters if c.status == "accepted"]
+
+
+def story_prompt(project: Project, cluster_id: str) -> str:
+    """The identity elements a cluster's story is built from, as a reminder beside the table."""
+    cluster = next((c for c in project.clusters if c.id == cluster_id), None)
+    names = {e.id: e.name for e in project.identity_elements}
+    return "; ".join(names.get(e, e) for e in cluster.identity_elements) if cluster else ""
+
+
+def stories_from_rows(rows: list[dict[str, Any]]) -> list[Story]:
+    return [Story(cluster=r["cluster"], **{k: str(r.get(k) or "").strip() for k in ("place", "tradition", "people",
+                                                                                   "today")})
+            for r in rows if any(str(r.get(k) or "").strip() for k in ("place", "tradition", "people", "today"))]
+
+
+def event_rows(project: Project) -> list[dict[str, Any]]:
+    return [{"name": e.name, "kind": e.kind, "start": e.start, "end": e.end, "venue": e.venue,
+             "municipality": e.municipality or "", "audience": e.audience, "cluster": e.cluster}
+            for e in sorted(project.promotion.events, key=lambda e: e.start)]
+
+
+def events_from_rows(rows: list[dict[str, Any]], project: Project) -> tuple[list[Event], list[str]]:
+    """Rows of the editor -> events (keeping provenance of unchanged ones), one message per bad row."""
+    old = {(e.name, e.start): e for e in project.promotion.events}
+    clusters = {c.id for c in project.clusters}
+    out, errors = [], []
+    for n, row in enumerate(rows, start=1):
+        name = str(row.get("name") or "").strip()
+        if not name and not row.get("start"):
+            continue
+        cluster = row.get("cluster") or None
+        if cluster is not None and cluster not in clusters:
+            errors.append(f"row {n} ({name}): unknown cluster {cluster}")
+            continue
+        start, end = _date(row.get("start")), _date(row.get("end")) or None
+        try:
+            if end is not None and start is not None and end < start:
+                raise ValueError(f"end {end} is before start {start}")
+            before = old.get((name, start))
+            out.append(Event(name=name, kind=row.get("kind") or "other", start=start, end=end,
+                             venue=str(row.get("venue") or "").strip(),
+                             municipality=str(row.get("municipality") or "").strip() or None,
+                             audience=str(row.get("audience") or "").strip(), cluster=cluster,
+                             provenance=before.provenance if before else {"basis": "user"}))
+        except ValidationError as exc:
+            errors.append(f"row {n} ({name}): {_field_errors(exc)}")
+        except ValueError as exc:
+            errors.append(f"row {n} ({name}): {exc}")
+    return sorted(out, key=lambda e: e.start), errors
+
+
+def timeline_rows(project: Project, kind_label: dict[str, str], cluster_label: dict[str | None, str]
+                  ) -> list[dict[str, Any]]:
+    """Events for charts.events_timeline."""
+    return [{"name": e.name, "start": e.start.isoformat(), "end": (e.end or e.start).isoformat(),
+             "cluster_label": cluster_label.get(e.cluster, e.cluster or "—"), "kind_label": kind_label[e.kind]}
+            for e in sorted(project.promotion.events, key=lambda e: e.start)]
