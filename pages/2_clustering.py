@@ -40,7 +40,7 @@ for node, data in graph.nodes(data=True):
         data["label"] = industry_name(node.removeprefix("ind:"))
 if graph.number_of_nodes():
     st.subheader(tr("clustering.network"))
-    st.altair_chart(charts.network(graph, spring_positions(graph),
+    st.altair_chart(charts.network(*charts.network_rows(graph, spring_positions(graph)),
                                    {"group": tr("clustering.group"), "kind": tr("clustering.kind")}),
                     width="stretch")
 existing = {c.id for c in project.clusters}

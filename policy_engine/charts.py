@@ -70,13 +70,19 @@ def priority_matrix(rows: list[dict[str, Any]], labels: dict[str, str]) -> alt.C
     return (bubbles + names).properties(height=380)
 
 
-def network(graph: nx.Graph, positions: dict[str, tuple[float, float]], labels: dict[str, str]) -> alt.Chart:
-    """A networkx graph drawn with its layout: edges as lines, nodes coloured by their `group`."""
+def network_rows(graph: nx.Graph, positions: dict[str, tuple[float, float]]
+                 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A networkx graph with its layout as plain rows: edges (x, y, x2, y2, weight) and nodes."""
     edges = [{"x": positions[u][0], "y": positions[u][1], "x2": positions[v][0], "y2": positions[v][1],
               "weight": d.get("weight", 1)} for u, v, d in graph.edges(data=True)]
     nodes = [{"x": positions[n][0], "y": positions[n][1], "label": d.get("label", n),
               "kind": d.get("kind_label", d.get("kind", "")), "group": d.get("group", "")}
              for n, d in graph.nodes(data=True)]
+    return edges, nodes
+
+
+def network(edges: list[dict[str, Any]], nodes: list[dict[str, Any]], labels: dict[str, str]) -> alt.Chart:
+    """A graph drawn from network_rows: edges as lines, nodes coloured by their `group`."""
     axis = alt.Axis(labels=False, ticks=False, grid=False, title=None, domain=False)
     lines = alt.Chart(alt.Data(values=edges)).mark_rule(color="#9aa5b1").encode(
         x=alt.X("x:Q", axis=axis), y=alt.Y("y:Q", axis=axis), x2="x2:Q", y2="y2:Q",

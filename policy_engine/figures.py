@@ -34,7 +34,7 @@ def render_all(figures: Iterable[Any], progress: Callable[[int, int], None] | No
     figures = list(figures)
     out: dict[str, bytes | None] = {}
     for i, fig in enumerate(figures, 1):
-        out[fig.id] = _safe_png(fig.spec)
+        out[fig.id] = _safe_png(fig)
         if progress:
             progress(i, len(figures))
     return out
@@ -100,20 +100,21 @@ def render_async(figures: Iterable[Any]) -> dict[str, Future]:
     pool = _pool()
     if pool is not None:
         try:
-            return {fig.id: pool.submit(_safe_png, fig.spec) for fig in figures}
+            return {fig.id: pool.submit(_safe_png, fig) for fig in figures}
         except BrokenProcessPool:
             _reset_pool()
     out: dict[str, Future] = {}
     for fig in figures:
         done: Future = Future()
-        done.set_result(_safe_png(fig.spec))
+        done.set_result(_safe_png(fig))
         out[fig.id] = done
     return out
 
 
-def _safe_png(spec: dict[str, Any]) -> bytes | None:
+def _safe_png(figure: Any) -> bytes | None:
+    """The figure's PNG: its spec is made here (in the worker) from the recipe, then drawn."""
     try:
-        return render_png(spec)
+        return render_png(figure.spec())
     except Exception:  # noqa: BLE001 - a broken chart leaves a notice, never a missing document
         return None
 

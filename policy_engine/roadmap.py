@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from . import audit, charts, pilots
+from . import audit, charts, monitoring, pilots
 from .catalogue import LEVELS, Catalogue
 from .clusters import growth_points, identity_graph, spring_positions
 from .i18n import t
@@ -69,12 +69,27 @@ class Table(Block):
 
 
 class Figure(Block):
-    """A chart as a Vega-Lite specification with inline data; the renderers draw it as an image."""
+    """A chart as a recipe: the charts.py function and its arguments (plain rows and labels).
+
+    The Vega-Lite spec is made from it where the chart is drawn (figures.py, in the chart worker),
+    because building Altair objects was a third of the time spent on the content of a large project.
+    """
 
     kind: Literal["figure"] = "figure"
     id: str
-    spec: dict[str, Any]
     caption: str
+    chart: str
+    args: dict[str, Any]
+    fixed_width: bool = True
+
+    def spec(self) -> dict[str, Any]:
+        """The Vega-Lite spec with inline data, at the document's width, on white."""
+        chart = getattr(charts, self.chart)(**self.args)
+        if self.fixed_width:
+            chart = chart.properties(width=FIGURE_WIDTH)
+        spec = chart.to_dict(validate=False)
+        spec["background"] = "white"
+        return spec
 
 
 class Pending(Block):
@@ -327,11 +342,11 @@ def _audit(ctx: _Context) -> Section:
                    ctx.num(e.strength, 2), ", ".join(ctx.industry(i) for i in e.industries)] for e in ordered],
             widths=[1.6, 3.6, 1.6, 0.95, 2.2], numeric=[False, False, False, True, False]))
         labels = audit.chart_labels(lang)
-        blocks.append(Figure(id="identity_by_layer", caption=ctx.tr("audit.strength_by_layer"),
-                             spec=_spec(charts.identity_by_layer(audit.layer_chart_rows(p, ctx.cat, lang), labels))))
+        blocks.append(Figure(id="identity_by_layer", caption=ctx.tr("audit.strength_by_layer"), chart="identity_by_layer",
+                             args={"rows": audit.layer_chart_rows(p, ctx.cat, lang), "labels": labels}))
         points = audit.priority_chart_rows(p, ctx.cat, lang)
         blocks.append(Figure(id="priority_matrix", caption=ctx.tr("audit.priority_matrix"),
-                             spec=_spec(charts.priority_matrix(points, labels))))
+                             chart="priority_matrix", args={"rows": points, "labels": labels}))
     return Section(id="audit", title=ctx.tr("roadmap.sec.audit"), iteration=1, blocks=blocks)
 
 
@@ -361,9 +376,10 @@ def _clusters(ctx: _Context) -> Section:
             data["group"] = shorten(group.get(node, "—"), 40)
             data["kind_label"] = ctx.tr(f"clustering.kind.{data['kind']}")
             data["label"] = shorten(ctx.industry(node[4:]) if data["kind"] == "industry" else data["label"], 28)
-        chart = charts.network(graph, spring_positions(graph),
-                               {"group": ctx.tr("clustering.group"), "kind": ctx.tr("clustering.kind")})
-        blocks.append(Figure(id="cluster_network", caption=ctx.tr("clustering.network"), spec=_spec(chart)))
+        edges, nodes = charts.network_rows(graph, spring_positions(graph))
+        blocks.append(Figure(id="cluster_network", caption=ctx.tr("clustering.network"), chart="network",
+                             args={"edges": edges, "nodes": nodes, "labels": {"group": ctx.tr("clustering.group"),
+                                                                              "kind": ctx.tr("clustering.kind")}}))
     return Section(id="clusters", title=ctx.tr("roadmap.sec.clusters"), iteration=2, blocks=blocks)
 
 
@@ -439,13 +455,13 @@ def _pilots(ctx: _Context) -> Section:
                                      ctx.tr("roadmap.col.owner"), ctx.tr("roadmap.col.budget", unit=ctx.unit),
                                      ctx.tr("roadmap.col.dates_status"), ctx.tr("roadmap.col.milestones")],
                             rows=rows, widths=[2.2, 1.4, 2, 1.9, 1.6, 2.6]))
-        blocks.append(Figure(id="pilots_gantt", caption=ctx.tr("roadmap.gantt"), spec=_spec(_gantt(ctx, status))))
+        blocks.append(Figure(id="pilots_gantt", caption=ctx.tr("roadmap.gantt"), chart="gantt", args=_gantt(ctx, status)))
         money_rows = _money_rows(ctx)
         if money_rows:
             labels = {"budget": ctx.tr("roadmap.col.budget", unit=ctx.unit), "source": ctx.tr("roadmap.col.source"),
                       "cluster": ctx.tr("roadmap.col.cluster")}
             blocks.append(Figure(id="pilots_budget", caption=ctx.tr("roadmap.budget_by_source"),
-                                 spec=_spec(charts.budget_by_source(money_rows, labels))))
+                                 chart="budget_by_source", args={"rows": money_rows, "labels": labels}))
     sw = p.single_window
     if sw.who or sw.where or sw.how:
         blocks.append(Heading(text=ctx.tr("roadmap.single_window")))
@@ -459,13 +475,13 @@ def _pilots(ctx: _Context) -> Section:
     return Section(id="pilots", title=ctx.tr("roadmap.sec.pilots"), iteration=4, blocks=blocks)
 
 
-def _gantt(ctx: _Context, status: dict[str, str]) -> Any:
+def _gantt(ctx: _Context, status: dict[str, str]) -> dict[str, Any]:
     done = {True: ctx.tr("roadmap.milestone_done"), False: ctx.tr("roadmap.milestone_open")}
     bars, steps = pilots.gantt_rows(ctx.p, status, done)
     labels = {"time": ctx.tr("roadmap.col.dates"), "status": ctx.tr("roadmap.col.status"),
               "pilot": ctx.tr("roadmap.col.pilot"), "milestone": ctx.tr("roadmap.col.milestones"),
               "done": done[True], "open": done[False]}
-    return charts.gantt(bars, steps, labels)
+    return {"bars": bars, "milestones": steps, "labels": labels}
 
 
 def _money_rows(ctx: _Context) -> list[dict[str, Any]]:
@@ -509,7 +525,7 @@ def _promotion(ctx: _Context) -> Section:
         labels = {"time": ctx.tr("roadmap.col.dates"), "kind": ctx.tr("roadmap.col.kind"),
                   "event": ctx.tr("roadmap.col.event")}
         blocks.append(Figure(id="events_timeline", caption=ctx.tr("roadmap.events_timeline"),
-                             spec=_spec(charts.events_timeline(rows, labels))))
+                             chart="events_timeline", args={"rows": rows, "labels": labels}))
     return Section(id="promotion", title=ctx.tr("roadmap.sec.promotion"), iteration=5, blocks=blocks)
 
 
@@ -545,6 +561,7 @@ def _monitoring(ctx: _Context) -> Section:
                             rows=rows, widths=[3, 1.3, 1.2, *([1.1] * len(years))],
                             numeric=[False, False, True, *([True] * len(years))]))
         blocks += _kpi_figures(ctx)
+        blocks += _kpi_status(ctx)
     schedule = monitoring_schedule(p)
     if schedule:
         blocks.append(Heading(text=ctx.tr("roadmap.schedule")))
@@ -554,7 +571,48 @@ def _monitoring(ctx: _Context) -> Section:
             rows.append([day(review, ctx.lang), str(year), "; ".join(kpi_name(ctx.cat, k, ctx.lang)[0] for k in due) or "—"])
         blocks.append(Table(columns=[ctx.tr("roadmap.col.review"), ctx.tr("roadmap.col.year"),
                                      ctx.tr("roadmap.col.kpis_due")], rows=rows, widths=[1.3, 0.8, 6]))
+    blocks += _feedback_and_review(ctx)
     return Section(id="monitoring", title=ctx.tr("roadmap.sec.monitoring"), iteration=6, blocks=blocks)
+
+
+def _kpi_status(ctx: _Context) -> list[Block]:
+    """Each KPI's status by the latest actual, with the rule and its numbers (monitoring.py)."""
+    rows = []
+    for k in ctx.p.kpis:
+        s = monitoring.status(k, ctx.cat)
+        rows.append([kpi_name(ctx.cat, k, ctx.lang)[0], ctx.tr(f"monitoring.status.{s.status}"), s.explain(ctx.lang)])
+    return [Heading(text=ctx.tr("roadmap.kpi_status")),
+            Table(columns=[ctx.tr("roadmap.col.kpi"), ctx.tr("monitoring.col.status"), ctx.tr("monitoring.col.rule")],
+                  rows=rows, widths=[2.4, 1.2, 5])]
+
+
+def _feedback_and_review(ctx: _Context) -> list[Block]:
+    p, out = ctx.p, []
+    if p.feedback:
+        out.append(Heading(text=ctx.tr("monitoring.feedback")))
+        out.append(Table(columns=[ctx.tr(f"monitoring.col.{k}") for k in ("received", "source", "issue", "opportunity",
+                                                                          "response")],
+                         rows=[[day(f.received, ctx.lang), f.source, f.issue or "—", f.opportunity or "—",
+                                f.response or "—"] for f in sorted(p.feedback, key=lambda f: f.received)],
+                         widths=[1.1, 1.8, 2.2, 2.2, 2.2]))
+    if p.review is not None:
+        out.append(Heading(text=ctx.tr("roadmap.review", year=p.review.year)))
+        if p.review.summary:
+            out.append(Text(text=p.review.summary, style="quote"))
+        out.append(Table(columns=[ctx.tr("roadmap.col.measure"), ctx.tr("roadmap.col.cluster"),
+                                  ctx.tr("monitoring.col.action"), ctx.tr("monitoring.col.reason")],
+                         rows=[[ctx.measure(d.measure), ctx.cluster(d.cluster), ctx.tr(f"monitoring.action.{d.action}"),
+                                d.reason + (f"\n→ {d.change}" if d.change else "")] for d in p.review.decisions],
+                         widths=[2.6, 1.8, 1.5, 3.8]))
+    for past in p.previous_cycles[-1:]:
+        out.append(Heading(text=ctx.tr("monitoring.previous", cycle=past.cycle, date=day(past.closed_on, ctx.lang))))
+        out.append(Table(columns=[ctx.tr("roadmap.col.kpi"), ctx.tr("roadmap.col.year"), ctx.tr("monitoring.col.actual"),
+                                  ctx.tr("monitoring.col.planned"), ctx.tr("monitoring.col.status")],
+                         rows=[[r.name, str(r.year or "—"), "—" if r.actual is None else ctx.num(r.actual, 3),
+                                "—" if r.planned is None else ctx.num(r.planned, 3),
+                                ctx.tr(f"monitoring.status.{r.status}")] for r in past.results],
+                         widths=[3, 0.8, 1.2, 1.2, 1.4], numeric=[False, True, True, True, False]))
+    return out
 
 
 def _kpi_figures(ctx: _Context) -> list[Block]:
@@ -573,7 +631,7 @@ def _kpi_figures(ctx: _Context) -> list[Block]:
                      for y, v in sorted(k.actuals.items())]
         part = start // KPIS_PER_FIGURE + 1
         out.append(Figure(id=f"kpi_paths_{part}", caption=ctx.tr("roadmap.kpi_paths"),
-                          spec=_spec(charts.kpi_paths(rows, labels), fixed_width=False)))
+                          chart="kpi_paths", args={"rows": rows, "labels": labels}, fixed_width=False))
     return out
 
 
@@ -609,15 +667,6 @@ def _next_review(ctx: _Context) -> Section:
         blocks.append(Pending(text=ctx.tr("roadmap.no_next_review"), missing=[]))
     blocks.append(Text(text=ctx.tr("roadmap.cycle_note", cycle=p.cycle, next=p.cycle + 1)))
     return Section(id="next_review", title=ctx.tr("roadmap.sec.next_review"), blocks=blocks)
-
-
-def _spec(chart: Any, fixed_width: bool = True) -> dict[str, Any]:
-    """The chart as a Vega-Lite dict with inline data, at the document's width, on white."""
-    if fixed_width:
-        chart = chart.properties(width=FIGURE_WIDTH)
-    spec = chart.to_dict(validate=False)
-    spec["background"] = "white"
-    return spec
 
 
 __all__ = ["Roadmap", "Section", "Cover", "Heading", "Text", "Bullets", "Table", "Figure", "Pending", "Signatures",

@@ -39,7 +39,8 @@ def test_the_finished_sample_has_no_pending_iteration_and_every_chart(sample, ca
     assert [f.id for f in doc.figures()] == ["identity_by_layer", "priority_matrix", "cluster_network", "pilots_gantt",
                                              "pilots_budget", "events_timeline", "kpi_paths_1"]
     for f in doc.figures():  # inline data only: vl-convert must never fetch anything
-        assert "url" not in str(f.spec.get("data", {}))
+        spec = f.spec()
+        assert "url" not in str(spec.get("data", {})) and spec["background"] == "white"
 
 
 def test_an_empty_project_prints_every_iteration_as_not_done(catalogue):
@@ -94,3 +95,17 @@ def test_the_large_project_fills_every_section(catalogue):
     kpi_table = [b for b in next(s for s in doc.sections if s.id == "monitoring").blocks if isinstance(b, Table)][0]
     assert len(kpi_table.rows) == 30 and kpi_table.columns[-5:] == [str(y) for y in range(2026, 2031)]
     assert all(isinstance(f, Figure) for f in doc.figures())
+
+
+def test_monitoring_prints_status_rules_feedback_review_and_the_last_cycle(sample, catalogue):
+    from policy_engine.cycles import next_cycle
+    from policy_engine.monitoring import status
+
+    text = build_roadmap(sample, catalogue, "en").text()
+    for k in sample.kpis:
+        assert status(k, catalogue).explain("en") in text
+    assert all(f.source in text for f in sample.feedback)
+    assert all(d.reason in text for d in sample.review.decisions)
+    assert t("roadmap.review", "en", year=sample.review.year) in text
+    closed = build_roadmap(next_cycle(sample, catalogue, closed_on=date(2026, 12, 15)), catalogue, "en").text()
+    assert t("monitoring.previous", "en", cycle=1, date="2026-12-15") in closed
