@@ -3,6 +3,7 @@ per cluster built from its identity elements, and the events calendar. Logic: po
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from pages.shared import lang, require_project, save_and_rerun, show_row_errors, sidebar, tr
@@ -62,8 +63,11 @@ if pr.events:
     st.altair_chart(charts.events_timeline(promotion.timeline_rows(project, kind_label, cluster_label),
                                            {"time": tr("roadmap.col.dates"), "kind": tr("roadmap.col.kind"),
                                             "event": tr("roadmap.col.event")}), width="stretch")
+event_table = pd.DataFrame(promotion.event_rows(project), columns=list(promotion.EVENT_COLUMNS))
+for column in ("start", "end"):  # datetime columns, so a one-day event's empty end shows blank, not "None"
+    event_table[column] = pd.to_datetime(event_table[column])
 events = st.data_editor(
-    promotion.event_rows(project), key="events_editor", num_rows="dynamic", width="stretch", hide_index=True,
+    event_table, key="events_editor", num_rows="dynamic", width="stretch", hide_index=True,
     column_config={
         "name": st.column_config.TextColumn(tr("roadmap.col.event"), required=True),
         "kind": st.column_config.SelectboxColumn(tr("roadmap.col.kind"), options=list(promotion.KINDS),
@@ -77,7 +81,7 @@ events = st.data_editor(
                                                     format_func=lambda c: cluster_label.get(c, c)),
     })
 if st.button(tr("promotion.save_events"), key="save_events"):
-    new, errors = promotion.events_from_rows(list(events), project)
+    new, errors = promotion.events_from_rows(events.to_dict("records"), project)
     if errors:
         show_row_errors(errors)
     else:

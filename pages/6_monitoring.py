@@ -26,7 +26,6 @@ st.caption(tr("monitoring.intro"))
 if st.session_state.get("cycle_flash"):
     st.success(st.session_state.pop("cycle_flash"))
 status_label = {s: tr(f"monitoring.status.{s}") for s in ("on_track", "at_risk", "off_track", "no_data")}
-icon = {"on_track": "🟢", "at_risk": "🟠", "off_track": "🔴", "no_data": "⚪"}
 rules = monitoring.load_rules()
 
 
@@ -48,15 +47,16 @@ for k in project.kpis:
                  tr("monitoring.col.baseline"): f"{k.baseline:g} ({k.baseline_year})",
                  tr("monitoring.col.year"): s.year, tr("monitoring.col.actual"): s.actual,
                  tr("monitoring.col.planned"): None if s.planned is None else round(s.planned, 3),
-                 tr("monitoring.col.status"): f"{icon[s.status]} {status_label[s.status]}",
+                 tr("monitoring.col.status"): status_label[s.status],
                  tr("monitoring.col.rule"): s.explain(lg, rules)})
     paths += monitoring.path_rows(k, tr("roadmap.series.target"), tr("roadmap.series.actual"),
                                   f"{name[:38]} ({status_label[s.status]})")
 if rows:
-    st.dataframe(rows, hide_index=True, width="stretch", key="kpi_table")
+    st.table(rows)  # a static table, so the rule in the last column wraps instead of being cut off
     st.subheader(tr("monitoring.paths"))
-    st.altair_chart(charts.kpi_paths(paths, {"series": tr("roadmap.col.series"), "kpi": tr("roadmap.col.kpi")}),
-                    width="content")
+    st.altair_chart(charts.kpi_paths(paths, {"series": tr("roadmap.col.series"), "kpi": tr("roadmap.col.kpi"),
+                                             "target": tr("roadmap.series.target"),
+                                             "actual": tr("roadmap.series.actual")}), width="content")
 
 if project.kpis:
     with st.form("actual_form"):
@@ -128,14 +128,17 @@ st.header(tr("monitoring.review"))
 st.caption(tr("monitoring.review_help"))
 review = project.review
 clusters = {c.id: c.name for c in project.clusters}
+review_rows = [dict(r, cluster_name=clusters.get(r["cluster"], r["cluster"]) if r["cluster"] else
+                    tr("measures.region_wide")) for r in monitoring.decision_rows(project, lg)]
 decisions = st.data_editor(
-    monitoring.decision_rows(project), key=f"review_editor_{project.cycle}", width="stretch", hide_index=True,
-    disabled=["measure", "cluster"],
+    review_rows, key=f"review_editor_{project.cycle}_{lg}", width="stretch", hide_index=True,
+    disabled=["measure", "cluster_name", "suggested"],
+    column_order=["measure", "cluster_name", "action", "reason", "change", "suggested"],
     column_config={
         "measure": st.column_config.SelectboxColumn(tr("monitoring.col.measure"), options=[m.id for m in cat.measures],
                                                     format_func=lambda m: cat.measure(m).title.get(lg)),
-        "cluster": st.column_config.SelectboxColumn(tr("monitoring.col.cluster"), options=list(clusters),
-                                                    format_func=lambda c: clusters.get(c, c)),
+        "cluster_name": st.column_config.TextColumn(tr("monitoring.col.cluster")),
+        "suggested": st.column_config.CheckboxColumn(tr("monitoring.col.suggested")),
         "action": st.column_config.SelectboxColumn(tr("monitoring.col.action"), options=["keep", "adjust", "drop"],
                                                    format_func=lambda a: tr(f"monitoring.action.{a}"), required=True),
         "reason": st.column_config.TextColumn(tr("monitoring.col.reason"), required=True),
@@ -181,7 +184,7 @@ for past in reversed(project.previous_cycles):
             st.text(past.summary)
         st.dataframe([{tr("monitoring.col.kpi"): r.name, tr("monitoring.col.year"): r.year,
                        tr("monitoring.col.actual"): r.actual, tr("monitoring.col.planned"): r.planned,
-                       tr("monitoring.col.status"): f"{icon[r.status]} {status_label[r.status]}"} for r in past.results],
+                       tr("monitoring.col.status"): status_label[r.status]} for r in past.results],
                      hide_index=True, width="stretch")
         st.dataframe([{tr("monitoring.col.measure"): cat.measure(d.measure).title.get(lg) if d.measure in
                        {m.id for m in cat.measures} else d.measure,

@@ -72,6 +72,7 @@ for n, section in enumerate(content.sections, 1):
             elif isinstance(block, Bullets):
                 st.text("\n".join(f"• {item}" for item in block.items))
             elif isinstance(block, Table):
-                st.dataframe([dict(zip(block.columns, row)) for row in block.rows], hide_index=True, width="stretch")
+                st.dataframe([dict(zip(block.columns, (c.replace("\n", " · ") for c in row))) for row in block.rows],
+                             hide_index=True, width="stretch")  # a grid cell holds one line
             elif isinstance(block, Pending):
                 st.warning(block.text + ("\n\n" + "\n".join(f"- {m}" for m in block.missing) if block.missing else ""))

@@ -114,7 +114,7 @@ def gantt(bars: list[dict[str, Any]], milestones: list[dict[str, Any]], labels: 
                                                           range=["#222222", "#ffffff"])),
             tooltip=[alt.Tooltip("milestone:N", title=labels["milestone"]), alt.Tooltip("due:T", format="%d.%m.%Y"),
                      alt.Tooltip("done_label:N")])
-    return chart.properties(height=max(120, 22 * len(bars)))
+    return chart.properties(height=alt.Step(24))  # a row per pilot, whatever the legends take
 
 
 def budget_by_source(rows: list[dict[str, Any]], labels: dict[str, str]) -> alt.Chart:
@@ -130,7 +130,7 @@ def budget_by_source(rows: list[dict[str, Any]], labels: dict[str, str]) -> alt.
                                                                                     labelLimit=300)),
         tooltip=[alt.Tooltip("source_label:N", title=labels["source"]),
                  alt.Tooltip("cluster_label:N", title=labels["cluster"]), alt.Tooltip("budget:Q", title=labels["budget"])],
-    ).properties(height=40 * max(len({r["source_label"] for r in rows}), 2))
+    ).properties(height=alt.Step(36))
 
 
 def events_timeline(rows: list[dict[str, Any]], labels: dict[str, str]) -> alt.Chart:
@@ -149,19 +149,20 @@ def events_timeline(rows: list[dict[str, Any]], labels: dict[str, str]) -> alt.C
         shape=alt.Shape(**kind, legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("name:N", title=labels["event"]), alt.Tooltip("start:T", format="%d.%m.%Y"),
                  alt.Tooltip("end:T", format="%d.%m.%Y"), alt.Tooltip("kind_label:N", title=labels["kind"])])
-    return (spans + points).properties(height=max(100, 40 * len({r["cluster_label"] for r in rows})))
+    return (spans + points).properties(height=alt.Step(40))
 
 
 def kpi_paths(rows: list[dict[str, Any]], labels: dict[str, str], columns: int = 3) -> alt.Chart:
     """Small multiples: each KPI's target path (dashed) against its actuals (solid), own y scale.
 
-    rows: kpi_label, year, value, series ("target" | "actual"), series_label.
+    rows: kpi_label, year, value, series ("target" | "actual"), series_label (labels["target"] or
+    labels["actual"], so the colours do not swap with the language's alphabetical order).
     """
     return alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
         x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
         color=alt.Color("series_label:N", title=labels["series"], legend=alt.Legend(orient="top"),
-                        scale=alt.Scale(range=["#1f4e79", "#d9822b"])),
+                        scale=alt.Scale(domain=[labels["actual"], labels["target"]], range=["#1f4e79", "#d9822b"])),
         strokeDash=alt.StrokeDash("series:N", legend=None, scale=alt.Scale(domain=["actual", "target"],
                                                                           range=[[1, 0], [5, 3]])),
         tooltip=[alt.Tooltip("kpi_label:N", title=labels["kpi"]), "year:O", alt.Tooltip("series_label:N"),

@@ -30,6 +30,9 @@ def strings() -> dict[str, dict[str, str]]:
             missing = [lang for lang in LANGS if not (value or {}).get(lang)]
             if missing:
                 problems.append(f"{path.name}: {key} has no {', '.join(missing)}")
+            extra = [str(k) for k in (value or {}) if k not in LANGS]
+            if extra:  # `{ru: a, b}` in YAML ends the text at the comma and makes "b" a key
+                problems.append(f"{path.name}: {key} has unexpected keys {extra} (an unquoted comma in a text?)")
             merged[key] = value
     if problems:
         raise ValueError("; ".join(problems))

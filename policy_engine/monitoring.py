@@ -124,10 +124,10 @@ def kpi_name(track: KpiTrack, catalogue: Catalogue, lang: str) -> str:
         return track.kpi
 
 
-def suggest_decisions(project: Project) -> list[MeasureDecision]:
+def suggest_decisions(project: Project, lang: str = "en") -> list[MeasureDecision]:
     """A first draft of the review for the working group to confirm or change: a measure used by a
-    delivered pilot is kept, one used by a stalled or cancelled pilot is adjusted, others kept
-    unless their end date has passed with no pilot using them (then dropped). Each says why."""
+    stalled or cancelled pilot is adjusted, one used by a delivered pilot kept, one whose end date has
+    passed with no pilot using it dropped, the others kept. Each says why, in `lang`."""
     today = project.review.reviewed_on if project.review and project.review.reviewed_on else date.today()
     out = []
     for m in project.measures:
@@ -135,17 +135,14 @@ def suggest_decisions(project: Project) -> list[MeasureDecision]:
         delivered = [p.name for p in pilots if p.status == "delivered"]
         troubled = [p.name for p in pilots if p.status in ("stalled", "cancelled")]
         if troubled:
-            out.append(MeasureDecision(measure=m.measure, cluster=m.cluster, action="adjust",
-                                       reason=f"pilot stalled or cancelled: {'; '.join(troubled)}"))
+            action, reason = "adjust", t("monitoring.suggest.troubled", lang, pilots="; ".join(troubled))
         elif delivered:
-            out.append(MeasureDecision(measure=m.measure, cluster=m.cluster, action="keep",
-                                       reason=f"pilot delivered: {'; '.join(delivered)}"))
+            action, reason = "keep", t("monitoring.suggest.delivered", lang, pilots="; ".join(delivered))
         elif m.end is not None and m.end < today and not pilots:
-            out.append(MeasureDecision(measure=m.measure, cluster=m.cluster, action="drop",
-                                       reason=f"ended {m.end.isoformat()} with no pilot using it"))
+            action, reason = "drop", t("monitoring.suggest.ended", lang, date=m.end.isoformat())
         else:
-            out.append(MeasureDecision(measure=m.measure, cluster=m.cluster, action="keep",
-                                       reason="running as planned; no pilot evidence against it"))
+            action, reason = "keep", t("monitoring.suggest.running", lang)
+        out.append(MeasureDecision(measure=m.measure, cluster=m.cluster, action=action, reason=reason))
     return out
 
 
@@ -230,15 +227,17 @@ def feedback_from_rows(rows: list[dict]) -> tuple[list, list[str]]:
     return sorted(out, key=lambda f: f.received), errors
 
 
-def decision_rows(project: Project) -> list[dict]:
-    """The review's decisions, or the engine's suggestions when there is no review yet, one per measure."""
+def decision_rows(project: Project, lang: str = "en") -> list[dict]:
+    """One row per chosen measure: the review's decision, or the engine's suggestion (marked
+    `suggested`) for a measure the saved review does not cover yet."""
     chosen = {(d.measure, d.cluster): d for d in (project.review.decisions if project.review else [])}
-    suggested = {(d.measure, d.cluster): d for d in suggest_decisions(project)}
+    suggested = {(d.measure, d.cluster): d for d in suggest_decisions(project, lang)}
     rows = []
     for m in project.measures:
-        d = chosen.get((m.measure, m.cluster)) or suggested[(m.measure, m.cluster)]
+        key = (m.measure, m.cluster)
+        d = chosen.get(key) or suggested[key]
         rows.append({"measure": m.measure, "cluster": m.cluster, "action": d.action, "reason": d.reason,
-                     "change": d.change})
+                     "change": d.change, "suggested": key not in chosen})
     return rows
 
 

@@ -28,6 +28,9 @@ def pilot_rows(project: Project) -> list[dict[str, Any]]:
 
 
 def _date(value: Any) -> Any:
+    """A cell of a date column as a date: None for empty (None, NaT, ""), pandas Timestamps converted."""
+    if value is None or value == "" or (value != value):  # NaN and NaT are not equal to themselves
+        return None
     if hasattr(value, "date") and not isinstance(value, date):
         return value.date()  # pandas Timestamp from the editor
     return value

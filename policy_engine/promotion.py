@@ -12,6 +12,7 @@ from .pilots import _date
 from .project import Event, Project, Story
 
 KINDS = ("festival", "exhibition", "market", "forum", "competition", "other")
+EVENT_COLUMNS = ("name", "kind", "start", "end", "venue", "municipality", "audience", "cluster")
 
 
 def lines(text: str) -> list[str]:
@@ -55,27 +56,32 @@ def events_from_rows(rows: list[dict[str, Any]], project: Project) -> tuple[list
     out, errors = [], []
     for n, row in enumerate(rows, start=1):
         name = str(row.get("name") or "").strip()
-        if not name and not row.get("start"):
+        if not name and _date(row.get("start")) is None:
             continue
         cluster = row.get("cluster") or None
+        if cluster != cluster:  # NaN from an empty cell of a DataFrame
+            cluster = None
         if cluster is not None and cluster not in clusters:
             errors.append(f"row {n} ({name}): unknown cluster {cluster}")
             continue
-        start, end = _date(row.get("start")), _date(row.get("end")) or None
+        start, end = _date(row.get("start")), _date(row.get("end"))
         try:
             if end is not None and start is not None and end < start:
                 raise ValueError(f"end {end} is before start {start}")
             before = old.get((name, start))
             out.append(Event(name=name, kind=row.get("kind") or "other", start=start, end=end,
-                             venue=str(row.get("venue") or "").strip(),
-                             municipality=str(row.get("municipality") or "").strip() or None,
-                             audience=str(row.get("audience") or "").strip(), cluster=cluster,
+                             venue=_text(row.get("venue")), municipality=_text(row.get("municipality")) or None,
+                             audience=_text(row.get("audience")), cluster=cluster,
                              provenance=before.provenance if before else {"basis": "user"}))
         except ValidationError as exc:
             errors.append(f"row {n} ({name}): {_field_errors(exc)}")
         except ValueError as exc:
             errors.append(f"row {n} ({name}): {exc}")
     return sorted(out, key=lambda e: e.start), errors
+
+
+def _text(value: Any) -> str:
+    return "" if value is None or value != value else str(value).strip()  # NaN of an empty DataFrame cell
 
 
 def timeline_rows(project: Project, kind_label: dict[str, str], cluster_label: dict[str | None, str]

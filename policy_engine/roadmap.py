@@ -516,7 +516,7 @@ def _promotion(ctx: _Context) -> Section:
             columns=[ctx.tr("roadmap.col.dates"), ctx.tr("roadmap.col.event"), ctx.tr("roadmap.col.venue"),
                      ctx.tr("roadmap.col.audience"), ctx.tr("roadmap.col.cluster")],
             rows=[[span(e.start, e.end, ctx.lang) if e.end and e.end != e.start else day(e.start, ctx.lang),
-                   f"{e.name}\n{kinds[e.kind]}", ", ".join(x for x in (e.venue, e.municipality) if x) or "—",
+                   f"{e.name}\n{kinds[e.kind]}", ", ".join(dict.fromkeys(x for x in (e.venue, e.municipality) if x)) or "—",
                    e.audience or "—", ctx.cluster(e.cluster) if e.cluster else "—"] for e in events],
             widths=[1.7, 2.6, 2, 2, 1.6]))
         rows = [{"name": e.name, "start": e.start.isoformat(), "end": (e.end or e.start).isoformat(),
@@ -617,7 +617,7 @@ def _feedback_and_review(ctx: _Context) -> list[Block]:
 
 def _kpi_figures(ctx: _Context) -> list[Block]:
     series = {"target": ctx.tr("roadmap.series.target"), "actual": ctx.tr("roadmap.series.actual")}
-    labels = {"series": ctx.tr("roadmap.col.series"), "kpi": ctx.tr("roadmap.col.kpi")}
+    labels = {"series": ctx.tr("roadmap.col.series"), "kpi": ctx.tr("roadmap.col.kpi"), **series}
     tracks = [k for k in ctx.p.kpis if k.targets or k.actuals]
     out: list[Block] = []
     for start in range(0, len(tracks), KPIS_PER_FIGURE):

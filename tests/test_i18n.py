@@ -57,3 +57,16 @@ def test_a_duplicate_key_across_files_is_refused(tmp_path, monkeypatch):
 
 def test_t_fills_placeholders():
     assert i18n.t("sidebar.cycle_version", "en", cycle=2, version=7) == "Cycle 2 · version 7"
+
+
+def test_a_text_with_an_unquoted_comma_is_refused(tmp_path, monkeypatch):
+    from policy_engine import i18n
+
+    (tmp_path / "x.yaml").write_text("x.key: {ru: Как (каналы, порядок), kk: а, en: b}\n", encoding="utf-8")
+    monkeypatch.setattr(i18n, "STRINGS_DIR", tmp_path)
+    i18n.strings.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="unquoted comma"):
+            i18n.strings()
+    finally:
+        i18n.strings.cache_clear()

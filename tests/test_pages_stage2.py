@@ -84,7 +84,7 @@ def test_recording_an_actual_changes_the_status_and_persists():
     assert not at.exception
     track = next(k for k in stored().kpis if k.kpi == "event_attendance")
     assert track.actuals[2026] == 51000.0
-    table = at.dataframe[0].value  # (a dataframe key cannot be looked up in AppTest)
+    table = at.table[0].value
     row = table[table.iloc[:, 0].str.startswith("Посещаемость")].iloc[0]
     assert row.iloc[3] == 2026 and "в графике" in row.iloc[6]
 
