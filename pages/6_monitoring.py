@@ -71,6 +71,25 @@ if project.kpis:
             save_and_rerun(monitoring.with_actual(project, kpi, int(year), float(value)),
                            note=f"KPI {kpi} actual {int(year)}")
 
+if project.kpis:
+    with st.expander(tr("monitoring.years")):
+        chosen_kpi = st.selectbox(tr("monitoring.col.kpi"), [k.kpi for k in project.kpis], format_func=kpi_label,
+                                  key=f"years_kpi_{lg}")
+        track = next(k for k in project.kpis if k.kpi == chosen_kpi)
+        st.caption(tr("monitoring.years_help", baseline=f"{track.baseline:g}", year=track.baseline_year))
+        year_table = st.data_editor(
+            monitoring.year_rows(track), key=f"years_editor_{chosen_kpi}", num_rows="dynamic", hide_index=True,
+            column_config={"year": st.column_config.NumberColumn(tr("monitoring.col.year"), min_value=1990,
+                                                                 max_value=2100, step=1, format="%d", required=True),
+                           "target": st.column_config.NumberColumn(tr("monitoring.target")),
+                           "actual": st.column_config.NumberColumn(tr("monitoring.col.actual"))})
+        if st.button(tr("monitoring.save_years"), key="save_years"):
+            updated, errors = monitoring.with_years(project, chosen_kpi, list(year_table))
+            if errors:
+                show_row_errors(errors)
+            else:
+                save_and_rerun(updated, note=f"KPI {chosen_kpi} targets and actuals")
+
 with st.expander(tr("monitoring.add")):
     with st.form("kpi_form"):
         tracked = {k.kpi for k in project.kpis}

@@ -255,3 +255,42 @@ def decisions_from_rows(rows: list[dict]) -> tuple[list[MeasureDecision], list[s
         except ValidationError as exc:
             errors.append(f"row {n} ({row.get('measure')}): {_field_errors(exc)}")
     return out, errors
+
+
+def year_rows(track: KpiTrack) -> list[dict]:
+    """One row per year with a target or an actual, for editing a KPI's path and results together."""
+    years = sorted(set(track.targets) | set(track.actuals))
+    return [{"year": y, "target": track.targets.get(y), "actual": track.actuals.get(y)} for y in years]
+
+
+def with_years(project: Project, kpi: str, rows: list[dict]) -> tuple[Project, list[str]]:
+    """The project with one KPI's yearly targets and actuals replaced by `rows` (empty cells mean none);
+    errors name the bad rows, and then the project is returned unchanged."""
+    targets: dict[int, float] = {}
+    actuals: dict[int, float] = {}
+    errors: list[str] = []
+    for n, row in enumerate(rows, start=1):
+        year, target, actual = (row.get(k) for k in ("year", "target", "actual"))
+        if all(v is None or v != v for v in (year, target, actual)):
+            continue  # an empty new row (NaN counts as empty)
+        try:
+            year = int(year)
+            if not 1990 <= year <= 2100:
+                raise ValueError
+        except (TypeError, ValueError):
+            errors.append(f"row {n}: the year {year!r} is not a year between 1990 and 2100")
+            continue
+        if year in targets or year in actuals:
+            errors.append(f"row {n}: {year} is listed twice")
+            continue
+        for value, into in ((target, targets), (actual, actuals)):
+            if value is not None and value == value:
+                into[year] = float(value)
+    if errors:
+        return project, errors
+    out = project.model_copy(deep=True)
+    track = next(k for k in out.kpis if k.kpi == kpi)
+    track.targets, track.actuals = targets, actuals
+    track.sourced_years = [y for y in track.sourced_years if y in actuals and actuals[y] ==
+                           next(k for k in project.kpis if k.kpi == kpi).actuals.get(y)]
+    return out, []

@@ -79,3 +79,20 @@ def test_suggestions_follow_the_pilots(sample):
     delivered = next(p for p in sample.pilots if p.status == "delivered")
     assert any(by_key[(m, delivered.cluster)].action == "keep" for m in delivered.measures if (m, delivered.cluster) in by_key)
     assert len(by_key) == len(sample.measures)
+
+
+def test_editing_a_kpis_years_replaces_targets_and_actuals(sample):
+    from policy_engine.monitoring import with_years, year_rows
+
+    track = next(k for k in sample.kpis if k.kpi == "creative_gva_share")
+    rows = year_rows(track)
+    assert [r["year"] for r in rows] == sorted(set(track.targets) | set(track.actuals))
+    rows = [r for r in rows if r["year"] != 2028] + [{"year": 2029, "target": 1.0, "actual": float("nan")}]
+    updated, errors = with_years(sample, "creative_gva_share", rows)
+    new = next(k for k in updated.kpis if k.kpi == "creative_gva_share")
+    assert errors == [] and 2028 not in new.targets and new.targets[2029] == 1.0 and 2029 not in new.actuals
+    assert new.sourced_years == track.sourced_years  # the paper's actuals are unchanged, so still sourced
+    bad, errors = with_years(sample, "creative_gva_share", rows + [{"year": 2029, "target": 2.0, "actual": None},
+                                                                   {"year": "x", "target": 1, "actual": None}])
+    assert bad is sample and errors == [f"row {len(rows) + 1}: 2029 is listed twice",
+                                        f"row {len(rows) + 2}: the year 'x' is not a year between 1990 and 2100"]

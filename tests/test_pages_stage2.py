@@ -139,3 +139,16 @@ def test_the_add_pilot_form_adds_one_pilot():
     pilots = stored().pilots
     assert len(pilots) == count + 1
     assert (pilots[-1].name, pilots[-1].budget, pilots[-1].end) == ("Школа домбры", {"municipal": 8.0}, date(2027, 6, 30))
+
+
+def test_targets_and_actuals_by_year_persist():
+    at = with_sample()
+    at.switch_page("pages/6_monitoring.py").run()
+    at.selectbox(key="years_kpi_ru").set_value("tourist_flow").run()
+    at.session_state["years_editor_tourist_flow"] = {"edited_rows": {}, "deleted_rows": [],
+                                                     "added_rows": [{"year": 2028, "target": 1050}]}
+    at.run()
+    at.button(key="save_years").click().run()
+    assert not at.exception
+    track = next(k for k in stored().kpis if k.kpi == "tourist_flow")
+    assert track.targets[2028] == 1050 and 2028 not in track.actuals
