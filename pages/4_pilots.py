@@ -46,6 +46,7 @@ st.header(tr("pilots.table"))
 st.caption(tr("pilots.table_help"))
 edited = st.data_editor(
     pilots.pilot_rows(project), key="pilots_editor", num_rows="dynamic", width="stretch", hide_index=True,
+    disabled=["id"],  # made from the name for a new row; renaming would cut a pilot from its milestones
     column_config={
         "id": st.column_config.TextColumn(tr("col.id")),
         "name": st.column_config.TextColumn(tr("pilots.col.name"), required=True),

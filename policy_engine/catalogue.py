@@ -116,7 +116,7 @@ class Kpi(Frozen):
     id: str = Id
     family: KpiFamily
     name: Text
-    unit: str = Field(min_length=1)
+    unit: Text
     direction: Literal["increase", "decrease"]
     definition: str = Field(min_length=1)
     source: SourceRef

@@ -537,7 +537,7 @@ def kpi_name(ctx_cat: Catalogue, track: Any, lang: str) -> tuple[str, str, str]:
         k = ctx_cat.kpi(track.kpi)
     except KeyError:
         return track.kpi, "", ""
-    return k.name.get(lang), k.family, k.unit
+    return k.name.get(lang), k.family, k.unit.get(lang)
 
 
 def _monitoring(ctx: _Context) -> Section:
