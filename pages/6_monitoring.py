@@ -13,6 +13,7 @@ from pages.shared import (
     sidebar, tr,
 )
 from policy_engine import charts, monitoring
+from policy_engine.i18n import number
 from policy_engine.project import AnnualReview, CustomKpi, KpiTrack
 from policy_engine.store import Conflict, StoreError
 
@@ -41,12 +42,13 @@ if not project.kpis:
 rows, paths = [], []
 for k in project.kpis:
     s = monitoring.status(k, cat, rules=rules)
-    name = monitoring.kpi_name(k, cat, lg)
-    family = k.custom.family if k.custom else cat.kpi(k.kpi).family if k.kpi in {x.id for x in cat.kpis} else ""
-    rows.append({tr("monitoring.col.kpi"): name, tr("monitoring.col.family"): tr(f"roadmap.family.{family}") if family else "",
-                 tr("monitoring.col.baseline"): f"{k.baseline:g} ({k.baseline_year})",
-                 tr("monitoring.col.year"): s.year, tr("monitoring.col.actual"): s.actual,
-                 tr("monitoring.col.planned"): None if s.planned is None else round(s.planned, 3),
+    name, family, unit = monitoring.kpi_info(k, cat, lg)
+    rows.append({tr("monitoring.col.kpi"): f"{name}, {unit}" if unit else name,
+                 tr("monitoring.col.family"): tr(f"roadmap.family.{family}") if family else "",
+                 tr("monitoring.col.baseline"): f"{number(k.baseline, lg, 3)} ({k.baseline_year})",
+                 tr("monitoring.col.year"): s.year or "—",
+                 tr("monitoring.col.actual"): "—" if s.actual is None else number(s.actual, lg, 3),
+                 tr("monitoring.col.planned"): "—" if s.planned is None else number(s.planned, lg, 3),
                  tr("monitoring.col.status"): status_label[s.status],
                  tr("monitoring.col.rule"): s.explain(lg, rules)})
     paths += monitoring.path_rows(k, tr("roadmap.series.target"), tr("roadmap.series.actual"),
@@ -107,7 +109,7 @@ with st.expander(tr("monitoring.add")):
                                       key="new_kpi_ty")
         target = c4.number_input(tr("monitoring.target"), value=0.0, key="new_kpi_target")
         if st.form_submit_button(tr("monitoring.save_kpi")):
-            from policy_engine.audit import slug
+            from policy_engine.cells import slug
 
             ident = choice or slug(custom)
             if not ident:

@@ -54,10 +54,10 @@ def show_row_errors(errors: list[str], key: str = "pilots.row_errors") -> None:
 
 
 def money_unit(project: Project) -> str:
-    """The project's money unit as people read it, e.g. "млн KZT" (budgets are in this unit)."""
-    unit = project.economy.unit
-    word = tr(f"measures.unit.{unit}") if unit in ("thousand", "million", "billion") else unit
-    return f"{word} {project.economy.currency}"
+    """The project's money unit in the user's language, e.g. "млн KZT"."""
+    from policy_engine.measure_design import money_unit as unit_in
+
+    return unit_in(project, lang())
 
 
 def md_literal(text: str) -> str:

@@ -7,7 +7,6 @@ name, an unknown industry), so the page can refuse to save bad rows and keep the
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from statistics import fmean
 from typing import Any
@@ -15,29 +14,17 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .catalogue import Catalogue
+from .cells import field_errors, items, slug, whole
 from .i18n import t
 from .location_quotients import location_quotients
 from .project import Actor, IdentityElement, Project
 from .register import Cell
 from .rules import classify_all
-from .seedfile import format_loc
 
 ELEMENT_COLUMNS = ["id", "name", "component", "layer", "municipality", "uniqueness", "recognition", "vitality",
                    "industries", "description"]
 ACTOR_COLUMNS = ["id", "name", "sector", "level", "municipality", "industries"]
 SIGNIFICANCE_RANK = {"low": 1, "medium": 2, "high": 3}
-
-
-def slug(text: str) -> str:
-    """An id from a name: lower-case Latin letters, digits and underscores (Cyrillic is transliterated)."""
-    table = str.maketrans({
-        "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
-        "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
-        "у": "u", "ф": "f", "х": "h", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sch", "ъ": "", "ы": "y", "ь": "",
-        "э": "e", "ю": "yu", "я": "ya", "ә": "a", "ғ": "g", "қ": "k", "ң": "n", "ө": "o", "ұ": "u", "ү": "u",
-        "һ": "h", "і": "i"})
-    out = re.sub(r"[^a-z0-9]+", "_", text.lower().translate(table)).strip("_")
-    return (out or "item")[:40]
 
 
 def element_rows(project: Project) -> list[dict[str, Any]]:
@@ -46,20 +33,6 @@ def element_rows(project: Project) -> list[dict[str, Any]]:
              "recognition": e.scores.recognition, "vitality": e.scores.vitality,
              "industries": ", ".join(e.industries), "description": e.description}
             for e in project.identity_elements]
-
-
-def _split(value: Any) -> list[str]:
-    return [v.strip() for v in str(value or "").replace(";", ",").split(",") if v.strip()]
-
-
-def _field_errors(exc: ValidationError) -> str:
-    return "; ".join(f"{format_loc(e['loc'])}: {e['msg']}" for e in exc.errors())
-
-
-def _int(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
 
 
 def elements_from_rows(rows: list[dict[str, Any]], catalogue: Catalogue,
@@ -77,7 +50,7 @@ def elements_from_rows(rows: list[dict[str, Any]], catalogue: Catalogue,
         ident = str(row.get("id") or "").strip() or slug(name)
         while ident in seen:
             ident += "_2"
-        unknown = [i for i in _split(row.get("industries")) if i not in industries]
+        unknown = [i for i in items(row.get("industries")) if i not in industries]
         if unknown:
             errors.append(f"row {n} ({name or ident}): unknown industry {', '.join(unknown)}")
             continue
@@ -87,12 +60,12 @@ def elements_from_rows(rows: list[dict[str, Any]], catalogue: Catalogue,
                 id=ident, name=name, description=str(row.get("description") or ""),
                 component=row.get("component"), layer=row.get("layer"),
                 municipality=str(row.get("municipality") or "").strip() or None,
-                scores={k: _int(row.get(k)) for k in ("uniqueness", "recognition", "vitality")},
-                industries=_split(row.get("industries")),
+                scores={k: whole(row.get(k)) for k in ("uniqueness", "recognition", "vitality")},
+                industries=items(row.get("industries")),
                 provenance=old.provenance if old else {"basis": "user"},
             )
         except ValidationError as exc:
-            errors.append(f"row {n} ({name or ident}): {_field_errors(exc)}")
+            errors.append(f"row {n} ({name or ident}): {field_errors(exc)}")
             continue
         seen.add(ident)
         out.append(element)
@@ -114,7 +87,7 @@ def actors_from_rows(rows: list[dict[str, Any]], catalogue: Catalogue,
         if not name and not str(row.get("id") or "").strip():
             continue
         ident = str(row.get("id") or "").strip() or slug(name)
-        unknown = [i for i in _split(row.get("industries")) if i not in industries]
+        unknown = [i for i in items(row.get("industries")) if i not in industries]
         if unknown or ident in seen:
             errors.append(f"row {n} ({name or ident}): " + (f"unknown industry {', '.join(unknown)}" if unknown
                                                            else f"id {ident!r} is used twice"))
@@ -123,10 +96,10 @@ def actors_from_rows(rows: list[dict[str, Any]], catalogue: Catalogue,
         try:
             actor = Actor(id=ident, name=name, sector=row.get("sector"), level=row.get("level"),
                           municipality=str(row.get("municipality") or "").strip() or None,
-                          industries=_split(row.get("industries")),
+                          industries=items(row.get("industries")),
                           provenance=old.provenance if old else {"basis": "user"})
         except ValidationError as exc:
-            errors.append(f"row {n} ({name or ident}): {_field_errors(exc)}")
+            errors.append(f"row {n} ({name or ident}): {field_errors(exc)}")
             continue
         seen.add(ident)
         out.append(actor)

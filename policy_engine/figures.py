@@ -104,10 +104,9 @@ def render_async(figures: Iterable[Any]) -> dict[str, Future]:
         except BrokenProcessPool:
             _reset_pool()
     out: dict[str, Future] = {}
-    for fig in figures:
-        done: Future = Future()
-        done.set_result(_safe_png(fig))
-        out[fig.id] = done
+    for fig_id, png in render_all(figures).items():
+        out[fig_id] = Future()
+        out[fig_id].set_result(png)
     return out
 
 

@@ -1,5 +1,7 @@
 """Interface texts in the three working languages (Russian, Kazakh, English).
 
+Numbers and dates are written here too, as each language writes them (`number`, `day`).
+
 All words the app and the reports show, other than catalogue names (which come from seeds/), are
 keys of the YAML files in `strings/` beside this module (one file per page or area, keys prefixed
 by it); `t(key, lang)` looks them up. A test fails when a key lacks a language, when two files
@@ -8,6 +10,7 @@ define the same key, or when the app uses a key that does not exist, so no scree
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,3 +47,19 @@ def t(key: str, lang: str = "ru", **values: object) -> str:
     entry = strings()[key]
     text = entry.get(lang) or entry["en"]
     return text.format(**values) if values else text
+
+
+def number(value: float, lang: str, digits: int = 1) -> str:
+    """A number as officials write it: 1 234,5 in Russian and Kazakh, 1,234.5 in English."""
+    text = f"{value:,.{digits}f}"
+    if digits and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if lang in ("ru", "kk"):
+        text = text.replace(",", "\u00a0").replace(".", ",")
+    return text
+
+
+def day(value: date | None, lang: str) -> str:
+    if value is None:
+        return "—"
+    return value.strftime("%d.%m.%Y") if lang in ("ru", "kk") else value.isoformat()

@@ -14,13 +14,15 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import altair as alt
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .catalogue import LEVELS, MEASURE_TYPES, Catalogue
+from .cells import blank, day, text
+from .i18n import t
 from .project import Override, Project, SelectedMeasure
 from .rules import Decision, MeasureRef, measures_for_levels
 
@@ -144,33 +146,6 @@ def cluster_rows(project: Project, decisions: Iterable[Decision], catalogue: Cat
              "budget": sum(m.budget for m in project.measures if m.cluster == c.id)} for c in project.clusters]
 
 
-def _blank(value: Any) -> bool:
-    """An empty editor cell: None, blank text, NaN or NaT (which compare unequal to themselves), pandas NA."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    try:
-        return bool(value != value)  # noqa: PLR0124 (NaN and NaT are unequal to themselves)
-    except (TypeError, ValueError):
-        return True  # pandas.NA refuses to be a bool
-
-
-def _text(value: Any) -> str:
-    return "" if _blank(value) else str(value).strip()
-
-
-def _date(value: Any) -> date | None:
-    """A date from what an editor cell holds: date, datetime, pandas Timestamp or ISO text."""
-    if _blank(value):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value).strip()[:10])
-
-
 def _problems(row: dict[str, Any], measure_id: str, cluster: str, known: set[str], clusters: set[str]
               ) -> tuple[list[tuple[str, dict[str, Any]]], float, dict[str, date | None]]:
     """What is wrong with one row, as (code, values) pairs, with the budget and dates read from it."""
@@ -183,7 +158,7 @@ def _problems(row: dict[str, Any], measure_id: str, cluster: str, known: set[str
         found.append(("cluster_unknown", {"cluster": cluster}))
     budget = 0.0
     try:
-        budget = 0.0 if _blank(row.get("budget")) else float(row.get("budget"))
+        budget = 0.0 if blank(row.get("budget")) else float(row.get("budget"))
         if math.isnan(budget) or math.isinf(budget):
             raise ValueError
         if budget < 0:
@@ -193,7 +168,7 @@ def _problems(row: dict[str, Any], measure_id: str, cluster: str, known: set[str
     dates: dict[str, date | None] = {"start": None, "end": None}
     for field in dates:
         try:
-            dates[field] = _date(row.get(field))
+            dates[field] = day(row.get(field))
         except (TypeError, ValueError):
             found.append(("date_invalid", {"value": row.get(field)}))
     if dates["start"] and dates["end"] and dates["end"] < dates["start"]:
@@ -217,10 +192,10 @@ def measures_from_rows(rows: Iterable[dict[str, Any]], project: Project, catalog
     errors: list[Issue] = []
     warnings: list[Issue] = []
     for n, row in enumerate(rows, start=1):
-        measure_id, cluster = _text(row.get("measure")), _text(row.get("cluster"))
+        measure_id, cluster = text(row.get("measure")), text(row.get("cluster"))
         cluster = "" if cluster == REGION_WIDE else cluster
-        if not measure_id and not cluster and not any(_text(row.get(c)) for c in ("owner", "note", "start", "end")) \
-                and _blank(row.get("budget")):
+        if not measure_id and not cluster and not any(text(row.get(c)) for c in ("owner", "note", "start", "end")) \
+                and blank(row.get("budget")):
             continue  # an empty new row
         label = known[measure_id].title.get(lang) if measure_id in known else measure_id or "—"
         found, budget, dates = _problems(row, measure_id, cluster, set(known), set(clusters))
@@ -229,9 +204,9 @@ def measures_from_rows(rows: Iterable[dict[str, Any]], project: Project, catalog
                           for code, values in found)
             continue
         try:
-            chosen = SelectedMeasure(measure=measure_id, cluster=cluster or None, owner=_text(row.get("owner")),
+            chosen = SelectedMeasure(measure=measure_id, cluster=cluster or None, owner=text(row.get("owner")),
                                      budget=budget, start=dates["start"], end=dates["end"],
-                                     note=_text(row.get("note")))
+                                     note=text(row.get("note")))
         except ValidationError as exc:
             errors.append(Issue(row=n, measure=label, code="invalid",
                                 values={"message": "; ".join(e["msg"] for e in exc.errors())}))
@@ -246,6 +221,13 @@ def measures_from_rows(rows: Iterable[dict[str, Any]], project: Project, catalog
 
 
 # --- budgets and the iteration's result --------------------------------------------------------
+
+def money_unit(project: Project, lang: str) -> str:
+    """The project's money unit as people read it, e.g. "млн KZT" (every budget is in it)."""
+    unit = project.economy.unit
+    word = t(f"measures.unit.{unit}", lang) if unit in ("thousand", "million", "billion") else unit
+    return f"{word} {project.economy.currency}"
+
 
 def cluster_label(project: Project, region_wide: str) -> dict[str, str]:
     """Cluster id -> name, with REGION_WIDE named by the caller."""

@@ -13,11 +13,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .catalogue import SEEDS_DIR, Catalogue, SourceRef
 from .i18n import t
-from .project import CycleSummary, KpiResult, KpiTrack, MeasureDecision, Project
+from .cells import day, field_errors, text
+from .project import CycleSummary, FeedbackItem, KpiResult, KpiTrack, MeasureDecision, Project
 from .seedfile import read_yaml
 
 Status = Literal["on_track", "at_risk", "off_track", "no_data"]
@@ -115,13 +116,19 @@ def status(track: KpiTrack, catalogue: Catalogue, year: int | None = None,
     return KpiStatus(kpi=track.kpi, year=year, actual=actual, planned=plan, progress=round(progress, 4), status=verdict)
 
 
-def kpi_name(track: KpiTrack, catalogue: Catalogue, lang: str) -> str:
+def kpi_info(track: KpiTrack, catalogue: Catalogue, lang: str) -> tuple[str, str, str]:
+    """(name, family, unit) of a tracked KPI in `lang`, from the catalogue or its custom definition."""
     if track.custom is not None:
-        return track.custom.name
+        return track.custom.name, track.custom.family, track.custom.unit
     try:
-        return catalogue.kpi(track.kpi).name.get(lang)
+        k = catalogue.kpi(track.kpi)
     except KeyError:
-        return track.kpi
+        return track.kpi, "", ""
+    return k.name.get(lang), k.family, k.unit.get(lang)
+
+
+def kpi_name(track: KpiTrack, catalogue: Catalogue, lang: str) -> str:
+    return kpi_info(track, catalogue, lang)[0]
 
 
 def suggest_decisions(project: Project, lang: str = "en") -> list[MeasureDecision]:
@@ -208,22 +215,18 @@ def feedback_rows(project: Project) -> list[dict]:
     return [f.model_dump() for f in sorted(project.feedback, key=lambda f: f.received)]
 
 
-def feedback_from_rows(rows: list[dict]) -> tuple[list, list[str]]:
-    from pydantic import ValidationError
-
-    from .audit import _field_errors
-    from .pilots import _date
-    from .project import FeedbackItem
-
+def feedback_from_rows(rows: list[dict]) -> tuple[list[FeedbackItem], list[str]]:
     out, errors = [], []
     for n, row in enumerate(rows, start=1):
-        if not any(str(row.get(k) or "").strip() for k in ("source", "issue", "opportunity", "response")):
+        if not any(text(row.get(k)) for k in ("source", "issue", "opportunity", "response")):
             continue
         try:
-            out.append(FeedbackItem(received=_date(row.get("received")), source=str(row.get("source") or "").strip(),
-                                    **{k: str(row.get(k) or "").strip() for k in ("issue", "opportunity", "response")}))
+            out.append(FeedbackItem(received=day(row.get("received")), source=text(row.get("source")),
+                                    **{k: text(row.get(k)) for k in ("issue", "opportunity", "response")}))
         except ValidationError as exc:
-            errors.append(f"row {n}: {_field_errors(exc)}")
+            errors.append(f"row {n}: {field_errors(exc)}")
+        except ValueError as exc:  # a date that is not one
+            errors.append(f"row {n}: {exc}")
     return sorted(out, key=lambda f: f.received), errors
 
 
@@ -242,18 +245,14 @@ def decision_rows(project: Project, lang: str = "en") -> list[dict]:
 
 
 def decisions_from_rows(rows: list[dict]) -> tuple[list[MeasureDecision], list[str]]:
-    from pydantic import ValidationError
-
-    from .audit import _field_errors
-
     out, errors = [], []
     for n, row in enumerate(rows, start=1):
         try:
-            out.append(MeasureDecision(measure=row["measure"], cluster=row.get("cluster") or None,
-                                       action=row.get("action") or "keep", reason=str(row.get("reason") or ""),
-                                       change=str(row.get("change") or "")))
+            out.append(MeasureDecision(measure=row["measure"], cluster=text(row.get("cluster")) or None,
+                                       action=text(row.get("action")) or "keep", reason=text(row.get("reason")),
+                                       change=text(row.get("change"))))
         except ValidationError as exc:
-            errors.append(f"row {n} ({row.get('measure')}): {_field_errors(exc)}")
+            errors.append(f"row {n} ({row.get('measure')}): {field_errors(exc)}")
     return out, errors
 
 

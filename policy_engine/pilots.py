@@ -9,12 +9,11 @@ of one pilot are edited apart, since they are lists and long texts.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
 
-from .audit import _field_errors, _split, slug
+from .cells import blank, day, field_errors, items, slug, text
 from .project import FUNDING_SOURCES_ORDER, Milestone, Pilot, Project
 
 SOURCES = FUNDING_SOURCES_ORDER
@@ -27,15 +26,6 @@ def pilot_rows(project: Project) -> list[dict[str, Any]]:
             for p in project.pilots]
 
 
-def _date(value: Any) -> Any:
-    """A cell of a date column as a date: None for empty (None, NaT, ""), pandas Timestamps converted."""
-    if value is None or value == "" or (value != value):  # NaN and NaT are not equal to themselves
-        return None
-    if hasattr(value, "date") and not isinstance(value, date):
-        return value.date()  # pandas Timestamp from the editor
-    return value
-
-
 def pilots_from_rows(rows: list[dict[str, Any]], project: Project) -> tuple[list[Pilot], list[str]]:
     """Rows of the editor -> pilots (keeping each one's milestones, measures and story), and one message
     per bad row, 1-based."""
@@ -45,32 +35,31 @@ def pilots_from_rows(rows: list[dict[str, Any]], project: Project) -> tuple[list
     errors: list[str] = []
     seen: set[str] = set()
     for n, row in enumerate(rows, start=1):
-        name = str(row.get("name") or "").strip()
-        if not name and not str(row.get("id") or "").strip():
+        name = text(row.get("name"))
+        if not name and not text(row.get("id")):
             continue  # an empty new row
-        ident = str(row.get("id") or "").strip() or slug(name)
+        ident = text(row.get("id")) or slug(name)
         while ident in seen:
             ident += "_2"
-        cluster = row.get("cluster") or None
+        cluster = text(row.get("cluster")) or None
         if cluster is not None and cluster not in clusters:
             errors.append(f"row {n} ({name or ident}): unknown cluster {cluster}")
             continue
         old = by_id.get(ident)
-        start, end = _date(row.get("start")), _date(row.get("end"))
-        if isinstance(start, date) and isinstance(end, date) and end < start:
-            errors.append(f"row {n} ({name or ident}): end {end} is before start {start}")
-            continue
         try:
+            start, end = day(row.get("start")), day(row.get("end"))
+            if start and end and end < start:
+                raise ValueError(f"end {end} is before start {start}")
             pilot = Pilot(
-                id=ident, name=name, cluster=cluster, owner=str(row.get("owner") or "").strip(),
-                partners=_split(str(row.get("partners") or "").replace(";", ",")),
+                id=ident, name=name, cluster=cluster, owner=text(row.get("owner")),
+                partners=items(row.get("partners")),
                 budget={s: float(row.get(s) or 0) for s in SOURCES if float(row.get(s) or 0)},
                 start=start, end=end, status=row.get("status") or "planned",
                 measures=old.measures if old else [], milestones=old.milestones if old else [],
                 success_story=old.success_story if old else None,
                 provenance=old.provenance if old else {"basis": "user"})
         except (ValidationError, ValueError, TypeError) as exc:
-            message = _field_errors(exc) if isinstance(exc, ValidationError) else str(exc)
+            message = field_errors(exc) if isinstance(exc, ValidationError) else str(exc)
             errors.append(f"row {n} ({name or ident}): {message}")
             continue
         seen.add(ident)
@@ -81,13 +70,14 @@ def pilots_from_rows(rows: list[dict[str, Any]], project: Project) -> tuple[list
 def milestones_from_rows(rows: list[dict[str, Any]]) -> tuple[list[Milestone], list[str]]:
     out, errors = [], []
     for n, row in enumerate(rows, start=1):
-        if not str(row.get("name") or "").strip() and not row.get("due"):
+        if not text(row.get("name")) and blank(row.get("due")):
             continue
         try:
-            out.append(Milestone(name=str(row.get("name") or "").strip(), due=_date(row.get("due")),
-                                 done=bool(row.get("done"))))
+            out.append(Milestone(name=text(row.get("name")), due=day(row.get("due")), done=bool(row.get("done"))))
         except ValidationError as exc:
-            errors.append(f"row {n}: {_field_errors(exc)}")
+            errors.append(f"row {n}: {field_errors(exc)}")
+        except ValueError as exc:  # a date that is not one
+            errors.append(f"row {n}: {exc}")
     return sorted(out, key=lambda m: m.due), errors
 
 

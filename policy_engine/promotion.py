@@ -7,8 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .audit import _field_errors
-from .pilots import _date
+from .cells import blank, day, field_errors, text
 from .project import Event, Project, Story
 
 KINDS = ("festival", "exhibition", "market", "forum", "competition", "other")
@@ -38,9 +37,9 @@ def story_prompt(project: Project, cluster_id: str) -> str:
 
 
 def stories_from_rows(rows: list[dict[str, Any]]) -> list[Story]:
-    return [Story(cluster=r["cluster"], **{k: str(r.get(k) or "").strip() for k in ("place", "tradition", "people",
-                                                                                   "today")})
-            for r in rows if any(str(r.get(k) or "").strip() for k in ("place", "tradition", "people", "today"))]
+    parts = ("place", "tradition", "people", "today")
+    return [Story(cluster=r["cluster"], **{k: text(r.get(k)) for k in parts})
+            for r in rows if any(text(r.get(k)) for k in parts)]
 
 
 def event_rows(project: Project) -> list[dict[str, Any]]:
@@ -55,33 +54,27 @@ def events_from_rows(rows: list[dict[str, Any]], project: Project) -> tuple[list
     clusters = {c.id for c in project.clusters}
     out, errors = [], []
     for n, row in enumerate(rows, start=1):
-        name = str(row.get("name") or "").strip()
-        if not name and _date(row.get("start")) is None:
+        name = text(row.get("name"))
+        if not name and blank(row.get("start")):
             continue
-        cluster = row.get("cluster") or None
-        if cluster != cluster:  # NaN from an empty cell of a DataFrame
-            cluster = None
+        cluster = text(row.get("cluster")) or None
         if cluster is not None and cluster not in clusters:
             errors.append(f"row {n} ({name}): unknown cluster {cluster}")
             continue
-        start, end = _date(row.get("start")), _date(row.get("end"))
         try:
+            start, end = day(row.get("start")), day(row.get("end"))
             if end is not None and start is not None and end < start:
                 raise ValueError(f"end {end} is before start {start}")
             before = old.get((name, start))
             out.append(Event(name=name, kind=row.get("kind") or "other", start=start, end=end,
-                             venue=_text(row.get("venue")), municipality=_text(row.get("municipality")) or None,
-                             audience=_text(row.get("audience")), cluster=cluster,
+                             venue=text(row.get("venue")), municipality=text(row.get("municipality")) or None,
+                             audience=text(row.get("audience")), cluster=cluster,
                              provenance=before.provenance if before else {"basis": "user"}))
         except ValidationError as exc:
-            errors.append(f"row {n} ({name}): {_field_errors(exc)}")
+            errors.append(f"row {n} ({name}): {field_errors(exc)}")
         except ValueError as exc:
             errors.append(f"row {n} ({name}): {exc}")
     return sorted(out, key=lambda e: e.start), errors
-
-
-def _text(value: Any) -> str:
-    return "" if value is None or value != value else str(value).strip()  # NaN of an empty DataFrame cell
 
 
 def timeline_rows(project: Project, kind_label: dict[str, str], cluster_label: dict[str | None, str]

@@ -7,7 +7,6 @@ text is laid out, and the DOCX reuses the same chart images.
 
 from __future__ import annotations
 
-import io
 import time
 from collections.abc import Callable
 from datetime import date
@@ -19,7 +18,7 @@ from .catalogue import Catalogue
 from .project import Project
 from .roadmap import Roadmap, build_roadmap
 from .roadmap_docx import render_docx
-from .roadmap_pdf import render_pdf
+from .roadmap_pdf import render_pdf_pages
 
 Progress = Callable[[str, float], None]  # (step: content | figures | pdf | docx | done, fraction 0..1)
 
@@ -33,12 +32,6 @@ class RoadmapFiles(BaseModel):
     content: Roadmap
 
 
-def page_count(pdf: bytes) -> int:
-    from pypdf import PdfReader
-
-    return len(PdfReader(io.BytesIO(pdf)).pages)
-
-
 def publish(project: Project, catalogue: Catalogue, lang: str = "ru", today: date | None = None,
             version: int | None = None, docx: bool = True, progress: Progress | None = None) -> RoadmapFiles:
     """The roadmap of `project` as PDF (and DOCX unless docx=False)."""
@@ -49,11 +42,11 @@ def publish(project: Project, catalogue: Catalogue, lang: str = "ru", today: dat
     tell("figures", 0.2)
     charts = figures.render_async(content.figures())
     tell("pdf", 0.35)
-    pdf = render_pdf(content, charts)
+    pdf, pages = render_pdf_pages(content, charts)
     word = None
     if docx:
         tell("docx", 0.85)
         word = render_docx(content, charts)
     seconds = time.perf_counter() - start
     tell("done", 1.0)
-    return RoadmapFiles(pdf=pdf, docx=word, pages=page_count(pdf), seconds=round(seconds, 3), content=content)
+    return RoadmapFiles(pdf=pdf, docx=word, pages=pages, seconds=round(seconds, 3), content=content)

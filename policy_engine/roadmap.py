@@ -20,9 +20,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from . import audit, charts, monitoring, pilots
 from .catalogue import LEVELS, Catalogue
 from .clusters import growth_points, identity_graph, spring_positions
-from .i18n import t
+from .i18n import day, number, t
 from .location_quotients import gva_shares
-from .measure_design import REGION_WIDE, budget_rows, summary_table
+from .measure_design import REGION_WIDE, budget_rows, money_unit, summary_table
 from .progress import iteration_status
 from .project import Project
 from .rules import classify_all, explain
@@ -176,22 +176,6 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def number(value: float, lang: str, digits: int = 1) -> str:
-    """A number as officials write it: 1 234,5 in Russian and Kazakh, 1,234.5 in English."""
-    text = f"{value:,.{digits}f}"
-    if digits and "." in text:
-        text = text.rstrip("0").rstrip(".")
-    if lang in ("ru", "kk"):
-        text = text.replace(",", "\u00a0").replace(".", ",")
-    return text
-
-
-def day(value: date | None, lang: str) -> str:
-    if value is None:
-        return "—"
-    return value.strftime("%d.%m.%Y") if lang in ("ru", "kk") else value.isoformat()
-
-
 def span(start: date | None, end: date | None, lang: str) -> str:
     return f"{day(start, lang)} – {day(end, lang)}" if (start or end) else "—"
 
@@ -216,9 +200,7 @@ class _Context:
         self.decisions = classify_all(catalogue, project)
         self.status = {s.iteration: s for s in iteration_status(project)}
         self.clusters = {c.id: c.name for c in project.clusters}
-        unit = project.economy.unit
-        unit = self.tr(f"measures.unit.{unit}") if unit in ("thousand", "million", "billion") else unit
-        self.unit = f"{unit} {project.economy.currency}"
+        self.unit = money_unit(project, lang)
 
     def tr(self, key: str, **values: Any) -> str:
         return t(key, self.lang, **values)
@@ -529,17 +511,6 @@ def _promotion(ctx: _Context) -> Section:
     return Section(id="promotion", title=ctx.tr("roadmap.sec.promotion"), iteration=5, blocks=blocks)
 
 
-def kpi_name(ctx_cat: Catalogue, track: Any, lang: str) -> tuple[str, str, str]:
-    """(name, family, unit) of a KPI track, from the catalogue or its custom definition."""
-    if track.custom is not None:
-        return track.custom.name, track.custom.family, track.custom.unit
-    try:
-        k = ctx_cat.kpi(track.kpi)
-    except KeyError:
-        return track.kpi, "", ""
-    return k.name.get(lang), k.family, k.unit.get(lang)
-
-
 def _monitoring(ctx: _Context) -> Section:
     p = ctx.p
     blocks: list[Block] = ctx.pending(6)
@@ -547,7 +518,7 @@ def _monitoring(ctx: _Context) -> Section:
         years = sorted({y for k in p.kpis for y in k.targets})[-6:]
         rows = []
         for k in p.kpis:
-            name, family, unit = kpi_name(ctx.cat, k, ctx.lang)
+            name, family, unit = monitoring.kpi_info(k, ctx.cat, ctx.lang)
             family_label = ctx.tr(f"roadmap.family.{family}") if family else ""
             cells = []
             for y in years:
@@ -558,7 +529,7 @@ def _monitoring(ctx: _Context) -> Section:
         blocks.append(Text(text=ctx.tr("roadmap.kpi_intro"), style="note"))
         blocks.append(Table(columns=[ctx.tr("roadmap.col.kpi"), ctx.tr("roadmap.col.unit"),
                                      ctx.tr("roadmap.col.baseline"), *map(str, years)],
-                            rows=rows, widths=[3, 1.3, 1.2, *([1.1] * len(years))],
+                            rows=rows, widths=[2.8, 1.6, 1.2, *([1.1] * len(years))],
                             numeric=[False, False, True, *([True] * len(years))]))
         blocks += _kpi_figures(ctx)
         blocks += _kpi_status(ctx)
@@ -568,7 +539,7 @@ def _monitoring(ctx: _Context) -> Section:
         blocks.append(Text(text=ctx.tr("roadmap.schedule_rule")))
         rows = []
         for review, year, due in schedule:
-            rows.append([day(review, ctx.lang), str(year), "; ".join(kpi_name(ctx.cat, k, ctx.lang)[0] for k in due) or "—"])
+            rows.append([day(review, ctx.lang), str(year), "; ".join(monitoring.kpi_name(k, ctx.cat, ctx.lang) for k in due) or "—"])
         blocks.append(Table(columns=[ctx.tr("roadmap.col.review"), ctx.tr("roadmap.col.year"),
                                      ctx.tr("roadmap.col.kpis_due")], rows=rows, widths=[1.3, 0.8, 6]))
     blocks += _feedback_and_review(ctx)
@@ -580,7 +551,7 @@ def _kpi_status(ctx: _Context) -> list[Block]:
     rows = []
     for k in ctx.p.kpis:
         s = monitoring.status(k, ctx.cat)
-        rows.append([kpi_name(ctx.cat, k, ctx.lang)[0], ctx.tr(f"monitoring.status.{s.status}"), s.explain(ctx.lang)])
+        rows.append([monitoring.kpi_name(k, ctx.cat, ctx.lang), ctx.tr(f"monitoring.status.{s.status}"), s.explain(ctx.lang)])
     return [Heading(text=ctx.tr("roadmap.kpi_status")),
             Table(columns=[ctx.tr("roadmap.col.kpi"), ctx.tr("monitoring.col.status"), ctx.tr("monitoring.col.rule")],
                   rows=rows, widths=[2.4, 1.2, 5])]
@@ -623,7 +594,7 @@ def _kpi_figures(ctx: _Context) -> list[Block]:
     for start in range(0, len(tracks), KPIS_PER_FIGURE):
         rows = []
         for k in tracks[start:start + KPIS_PER_FIGURE]:
-            label = shorten(kpi_name(ctx.cat, k, ctx.lang)[0], 36)
+            label = shorten(monitoring.kpi_name(k, ctx.cat, ctx.lang), 36)
             path = {k.baseline_year: k.baseline, **k.targets}
             rows += [{"kpi_label": label, "year": y, "value": v, "series": "target", "series_label": series["target"]}
                      for y, v in sorted(path.items())]

@@ -417,8 +417,13 @@ def _toc(doc: rm.Roadmap) -> Table:
 
 
 def render_pdf(doc: rm.Roadmap, charts: dict[str, bytes | None | Future]) -> bytes:
-    """The PDF bytes of a roadmap; `figures` maps figure ids to PNG bytes, None (not drawn) or a
+    """The PDF bytes of a roadmap; `charts` maps figure ids to PNG bytes, None (not drawn) or a
     Future of either (figures.render_async), so charts can still be rendering while text is laid out."""
+    return render_pdf_pages(doc, charts)[0]
+
+
+def render_pdf_pages(doc: rm.Roadmap, charts: dict[str, bytes | None | Future]) -> tuple[bytes, int]:
+    """The PDF bytes and how many pages they have (the layout knows; no need to read the PDF back)."""
     st = styles()
     words = doc.words
     story: list[Flowable] = _cover(doc)
@@ -448,4 +453,4 @@ def render_pdf(doc: rm.Roadmap, charts: dict[str, bytes | None | Future]) -> byt
     template = _Doc(buffer, doc)
     template.pages_of = {}
     template.build(story, canvasmaker=_numbered_canvas(words, template.pages_of))
-    return buffer.getvalue()
+    return buffer.getvalue(), template.page
