@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.shared import tr
+from pages.shared import restore_session, tr
 
 st.set_page_config(page_title="Genius Loci", page_icon=":material/explore:", layout="wide")
+restore_session()  # a reload (F5) keeps the language, the author's name and the open project
 
 PAGES = [
     st.Page("pages/home.py", title=tr("nav.home"), icon=":material/home:", url_path="home", default=True),

@@ -4,129 +4,176 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.shared import catalogue, industry_name, lang, require_project, save_and_rerun, show_row_errors, sidebar, tr
-from policy_engine import audit, charts
+from pages.shared import (
+    apply_edit, catalogue, editor_rows, industry_name, lang, md_literal, require_project, sidebar, table, tr,
+)
+from pages.economy import economy_section
+from policy_engine import audit, charts, frame
 from policy_engine.clusters import growth_points
 from policy_engine.location_quotients import gva_shares, location_quotients
-from policy_engine.project import EmploymentRecord
-from policy_engine.register import RegisterError, read_register
 
 sidebar()
 project = require_project()
 if project is None:
     st.stop()
 cat, lg = catalogue(), lang()
+# Labels are made once per run: a format_func that looked the language up when called would not see it
+# in every context (AppTest calls it outside the script run).
+industry_label = {i.id: i.name.get(lg) for i in cat.industries}
+unit_label = {u: tr(f"measures.unit.{u}") for u in frame.MONEY_UNITS}
+kind_label = {k: tr(f"frame.kind.{k}") for k in ("city", "district", "other")}
+no_municipality, no_column = tr("audit.no_municipality"), tr("audit.mapping_none")
+
+
 st.title(tr("iter.1"))
 st.caption(tr("audit.intro"))
 
-
-def show_audit_errors(errors: list[str]) -> None:
-    show_row_errors(errors, "audit.row_errors")
-
-
-# --- region profile -----------------------------------------------------------------------------
+# --- region profile and money -------------------------------------------------------------------
 with st.expander(tr("audit.profile"), expanded=not project.region.positioning):
     with st.form("profile_form"):
         name = st.text_input(tr("audit.region_name"), value=project.region.name, key="profile_name")
         capital = st.text_input(tr("audit.capital"), value=project.region.capital or "", key="profile_capital")
         population = st.number_input(tr("audit.population"), min_value=0, step=1000,
                                      value=project.region.population or 0, key="profile_population")
+        area = st.number_input(tr("audit.area"), min_value=0.0, step=100.0,
+                               value=float(project.region.area_km2 or 0), key="profile_area")
         positioning = st.text_area(tr("audit.positioning"), value=project.region.positioning or "",
                                    key="profile_positioning")
         if st.form_submit_button(tr("audit.save_profile")):
-            project.region.name = name.strip() or project.region.name
-            project.region.capital = capital.strip() or None
-            project.region.population = int(population) or None
-            project.region.positioning = positioning.strip() or None
-            save_and_rerun(project, note="region profile")
+            apply_edit(frame.set_profile(project, cat, name, capital, population, area, positioning), note="region profile")
     if project.region.profile:
         st.dataframe([{"": f.label, " ": f.value} for f in project.region.profile], hide_index=True, width="stretch")
+    with st.form("money_form"):
+        st.markdown(f"**{tr('frame.money')}**")
+        left, right = st.columns(2)
+        currency = left.text_input(tr("frame.currency"), value=project.economy.currency or cat.country(project.region.country).currency, max_chars=3, key="money_currency")
+        unit = right.selectbox(tr("frame.unit"), frame.MONEY_UNITS, index=frame.MONEY_UNITS.index(project.economy.unit)
+                               if project.economy.unit in frame.MONEY_UNITS else 0,
+                               format_func=unit_label.get, key=f"money_unit_{lg}")
+        if st.form_submit_button(tr("frame.save_money")):
+            apply_edit(frame.set_money(project, cat, currency, unit), note="money unit")
+
+# --- municipalities -----------------------------------------------------------------------------
+with st.expander(tr("frame.municipalities"), expanded=not project.region.municipalities):
+    st.caption(tr("frame.municipalities_help"))
+    kinds = ("city", "district", "other")
+    munis = st.data_editor(
+        table(frame.municipality_rows(project), frame.MUNICIPALITY_COLUMNS), key="municipalities_editor",
+        num_rows="dynamic", width="stretch", hide_index=True,
+        column_config={
+            "name": st.column_config.TextColumn(tr("frame.col.name"), required=True),
+            **{f"name_{x}": st.column_config.TextColumn(tr(f"frame.col.name_{x}")) for x in ("ru", "kk", "en")},
+            "code": st.column_config.TextColumn(tr("frame.col.code")),
+            "kind": st.column_config.SelectboxColumn(tr("frame.col.kind"), options=kinds,
+                                                     format_func=kind_label.get),
+            "population": st.column_config.NumberColumn(tr("frame.col.population"), min_value=0, step=1),
+        })
+    if st.button(tr("frame.save_municipalities"), key="save_municipalities"):
+        apply_edit(frame.set_municipalities(project, cat, editor_rows(munis)), note="municipalities")
+    with st.form("municipality_form", clear_on_submit=True):
+        st.markdown(f"**{tr('frame.add_municipality')}**")
+        c1, c2, c3 = st.columns([3, 2, 2])
+        m_values = {"name": c1.text_input(tr("frame.col.name"), key="new_muni_name"),
+                    "code": c2.text_input(tr("frame.col.code"), key="new_muni_code"),
+                    "kind": c3.selectbox(tr("frame.col.kind"), list(kind_label), index=1, format_func=kind_label.get,
+                                         key=f"new_muni_kind_{lg}")}
+        c4, c5, c6 = st.columns(3)
+        for col, x in zip((c4, c5, c6), ("ru", "kk", "en")):
+            m_values[f"name_{x}"] = col.text_input(tr(f"frame.col.name_{x}"), key=f"new_muni_name_{x}")
+        if st.form_submit_button(tr("frame.add_municipality")):
+            apply_edit(frame.add_municipality(project, cat, m_values), note="municipality added")
 
 # --- identity elements --------------------------------------------------------------------------
 st.header(tr("audit.elements"))
 st.caption(tr("audit.elements_help"))
+vocab = audit.vocabularies(cat, project.region.country)
 score = {"min_value": 1, "max_value": 5, "step": 1, "required": True}
-named_columns = {  # the columns the elements and actors tables share
-    "id": st.column_config.TextColumn(tr("col.id")), "name": st.column_config.TextColumn(tr("col.name"), required=True),
+industry_ids = [i.id for i in cat.industries]
+named_columns = {  # the columns the elements and actors tables share; the id stays hidden
+    "id": None, "name": st.column_config.TextColumn(tr("col.name"), required=True),
     "municipality": st.column_config.TextColumn(tr("col.municipality")),
-    "industries": st.column_config.TextColumn(tr("col.industries")),
+    "industries": st.column_config.MultiselectColumn(tr("clustering.industries"), options=industry_ids,
+                                                     format_func=industry_label.get),
 }
+criteria = {c.id: c.name.get(lg) for c in cat.identity.scores.criteria}
 edited = st.data_editor(
-    audit.element_rows(project), key="elements_editor", num_rows="dynamic", width="stretch", hide_index=True,
+    table(audit.element_rows(project), audit.ELEMENT_COLUMNS), key="elements_editor", num_rows="dynamic",
+    width="stretch", hide_index=True,
     column_config={
         **named_columns, "description": st.column_config.TextColumn(tr("col.description")),
-        "component": st.column_config.SelectboxColumn(tr("chart.component"), options=["material", "symbolic"], required=True),
-        "layer": st.column_config.SelectboxColumn(tr("chart.layer"), options=[lyr.id for lyr in cat.identity.layers], required=True),
-        "uniqueness": st.column_config.NumberColumn(cat.identity.scores.criteria[0].name.get(lg), **score),
-        "recognition": st.column_config.NumberColumn(cat.identity.scores.criteria[1].name.get(lg), **score),
-        "vitality": st.column_config.NumberColumn(cat.identity.scores.criteria[2].name.get(lg), **score),
+        "component": st.column_config.SelectboxColumn(tr("chart.component"), options=list(vocab["component"]),
+                                                      format_func=lambda c: vocab["component"][c].get(lg), required=True),
+        "layer": st.column_config.SelectboxColumn(tr("chart.layer"), options=list(vocab["layer"]),
+                                                  format_func=lambda c: vocab["layer"][c].get(lg), required=True),
+        **{c: st.column_config.NumberColumn(criteria[c], **score) for c in audit.SCORE_COLUMNS},
     },
 )
 if st.button(tr("audit.save_elements"), key="save_elements"):
-    elements, errors = audit.elements_from_rows(list(edited), cat, project.identity_elements)
-    if errors:
-        show_audit_errors(errors)
-    else:
-        project.identity_elements = elements
-        save_and_rerun(project, note="identity elements")
+    apply_edit(audit.set_elements(project, cat, editor_rows(edited)), note="identity elements")
 
-if project.identity_elements:  # one element at a time, with large controls for a projector
+
+def element_form(element, key: str) -> dict:
+    """One element's fields, with large controls for a projector (a new one when `element` is None)."""
+    values = {"name": st.text_input(tr("col.name"), value=element.name if element else "", key=f"el_name_{key}")}
+    left, right = st.columns(2)
+    components, layers = list(vocab["component"]), list(vocab["layer"])
+    values["component"] = left.selectbox(tr("chart.component"), components, key=f"el_component_{key}_{lg}",
+                                         index=components.index(element.component) if element else 0,
+                                         format_func=lambda c: vocab["component"][c].get(lg))
+    values["layer"] = right.selectbox(tr("chart.layer"), layers, key=f"el_layer_{key}_{lg}",
+                                      index=layers.index(element.layer) if element else 0,
+                                      format_func=lambda c: vocab["layer"][c].get(lg))
+    for c in cat.identity.scores.criteria:
+        values[c.id] = st.slider(c.name.get(lg), 1, 5, getattr(element.scores, c.id) if element else 3,
+                                 key=f"el_{c.id}_{key}")
+    values["industries"] = st.multiselect(tr("clustering.industries"), placeholder=tr("choose.many"), options=industry_ids,
+                                          default=element.industries if element else [],
+                                          format_func=industry_label.get, key=f"el_ind_{key}_{lg}")
+    options = [""] + sorted({m.name for m in project.region.municipalities} | (
+        {element.municipality} if element and element.municipality else set()))
+    values["municipality"] = st.selectbox(tr("col.municipality"), options, key=f"el_muni_{key}",
+                                          index=options.index(element.municipality or "") if element else 0,
+                                          format_func=lambda m: m or no_municipality)
+    values["description"] = st.text_area(tr("audit.description"), value=element.description if element else "",
+                                         key=f"el_desc_{key}")
+    return values
+
+
+# An add form stays open once used, so the next item follows without a click (and a rerun never folds it).
+with st.expander(tr("audit.add_element"), expanded=not project.identity_elements or "open_add_element" in st.session_state):
+    with st.form("add_element_form", clear_on_submit=False):
+        new_values = element_form(None, "new")
+        if st.form_submit_button(tr("audit.add_element_button")):
+            st.session_state["open_add_element"] = True
+            apply_edit(audit.save_element(project, cat, new_values), note="identity element added",
+                       clear={"el_name_new": "", f"el_ind_new_{lg}": [], "el_desc_new": "", "el_muni_new": "",
+                              "el_uniqueness_new": 3, "el_recognition_new": 3, "el_vitality_new": 3})
+
+if project.identity_elements:  # one element at a time
     with st.expander(tr("audit.edit_one")):
         names = {e.id: e.name for e in project.identity_elements}
         chosen = st.selectbox(tr("audit.element"), list(names), format_func=names.get, key="edit_element")
         element = next(e for e in project.identity_elements if e.id == chosen)
         with st.form("element_form"):
-            new_name = st.text_input(tr("col.name"), value=element.name, key=f"el_name_{chosen}")
-            scores = {c.id: st.slider(c.name.get(lg), 1, 5, getattr(element.scores, c.id), key=f"el_{c.id}_{chosen}")
-                      for c in cat.identity.scores.criteria}
-            linked = st.multiselect(tr("clustering.industries"), [i.id for i in cat.industries], default=element.industries,
-                                    format_func=lambda i: cat.industry(i).name.get(lg), key=f"el_ind_{chosen}_{lg}")  # the language in the key: a switch redraws the labels
+            changed = element_form(element, f"{chosen}_v{st.session_state.get('version')}")  # never stale
             if st.form_submit_button(tr("audit.save_element")):
-                i = project.identity_elements.index(element)
-                project.identity_elements[i] = element.model_copy(update={
-                    "name": new_name.strip() or element.name, "industries": linked,
-                    "scores": element.scores.model_copy(update=scores)})
-                save_and_rerun(project, note=f"identity element {chosen}")
+                apply_edit(audit.save_element(project, cat, changed, element_id=chosen), note=f"identity element {chosen}")
 
 rows = audit.layer_chart_rows(project, cat, lg)
 labels = audit.chart_labels(lg)
 st.subheader(tr("audit.strength_by_layer"))
 st.altair_chart(charts.identity_by_layer(rows, labels), width="stretch")
 
-# --- creative economy ---------------------------------------------------------------------------
+# --- creative economy: the register and the economy figures (pages/economy.py) -------------------
 st.header(tr("audit.economy"))
-upload = st.file_uploader(tr("audit.upload"), type=["csv", "txt", "xlsx"], key="register_file")
-if upload is not None and st.button(tr("audit.import_register"), key="import_register"):
-    with st.status(tr("audit.importing"), expanded=False) as status:
-        try:
-            result = read_register(upload.getvalue(), cat, project.crosswalk, name=upload.name)
-        except RegisterError as exc:
-            status.update(state="error")
-            st.session_state["register_error"] = str(exc)
-        else:
-            status.update(state="complete")
-            st.session_state.pop("register_error", None)
-            st.session_state["register_report"] = (result.rows_used, result.rows_total, result.rejected)
-            project.economy.employment = [
-                EmploymentRecord(municipality=c.municipality, industry=c.industry, firms=c.firms, employees=c.employees)
-                for c in result.cells]
-            save_and_rerun(project, note=f"register {upload.name}")
-if st.session_state.get("register_error"):
-    st.error(tr("audit.register_error", message=st.session_state["register_error"]))
-if st.session_state.get("register_report"):
-    used, total, rejected = st.session_state["register_report"]
-    st.info(tr("audit.imported", used=f"{used:,}", total=f"{total:,}", rejected=f"{len(rejected):,}"))
-    if rejected:
-        st.caption(tr("audit.rejected"))
-        st.dataframe([{tr("audit.line"): r.line, tr("audit.reason"): r.describe(lg)} for r in rejected[:5000]],
-                     hide_index=True, width="stretch", key="rejected_table")
+economy_section(project)
 
 cells = location_quotients(audit.project_cells(project))
 st.subheader(tr("audit.lq_heatmap"))
 if cells:
     heat = [{"municipality": c.municipality, "industry_label": industry_name(c.industry), "lq": round(c.lq or 0, 3),
              "employees": c.employees} for c in cells]
-    st.altair_chart(charts.lq_heatmap(heat, labels), width="stretch")
+    st.altair_chart(charts.lq_heatmap(heat, labels), width="stretch")  # sized by its municipalities
 else:
     st.caption(tr("audit.no_employment"))
 
@@ -143,24 +190,41 @@ st.altair_chart(charts.priority_matrix(audit.priority_chart_rows(project, cat, l
 
 # --- actors -------------------------------------------------------------------------------------
 st.header(tr("audit.actors"))
+level_name = {lvl: vocab["level"][lvl].get(lg) for lvl in vocab["level"]}
+sector_name = {x: vocab["sector"][x][lg] for x in vocab["sector"]}
 actors_edited = st.data_editor(
-    audit.actor_rows(project), key="actors_editor", num_rows="dynamic", width="stretch", hide_index=True,
+    table(audit.actor_rows(project), audit.ACTOR_COLUMNS), key="actors_editor", num_rows="dynamic", width="stretch",
+    hide_index=True,
     column_config={
         **named_columns,
-        "sector": st.column_config.SelectboxColumn(tr("col.sector"), options=["government", "university", "business", "community"], required=True),
-        "level": st.column_config.SelectboxColumn(tr("col.level"), options=["federal", "regional", "municipal"], required=True),
+        "sector": st.column_config.SelectboxColumn(tr("col.sector"), options=list(sector_name),
+                                                   format_func=sector_name.get, required=True),
+        "level": st.column_config.SelectboxColumn(tr("col.level"), options=list(level_name),
+                                                  format_func=level_name.get, required=True),
     },
 )
 if st.button(tr("audit.save_actors"), key="save_actors"):
-    actors, errors = audit.actors_from_rows(list(actors_edited), cat, project.actors)
-    if errors:
-        show_audit_errors(errors)
-    else:
-        save_and_rerun(audit.with_actors(project, actors), note="actors")
+    apply_edit(audit.set_actors(project, cat, editor_rows(actors_edited)), note="actors")
+with st.expander(tr("audit.add_actor"), expanded=not project.actors or "open_add_actor" in st.session_state):
+    with st.form("add_actor_form"):
+        actor_name = st.text_input(tr("col.name"), key="actor_name")
+        c1, c2 = st.columns(2)
+        actor_sector = c1.selectbox(tr("col.sector"), list(sector_name), format_func=sector_name.get, key=f"actor_sector_{lg}")
+        actor_level = c2.selectbox(tr("col.level"), list(level_name), format_func=level_name.get, key=f"actor_level_{lg}")
+        muni_options = [""] + [m.name for m in project.region.municipalities]
+        actor_muni = st.selectbox(tr("col.municipality"), muni_options, key="actor_muni",
+                                  format_func=lambda m: m or no_municipality)
+        actor_ind = st.multiselect(tr("clustering.industries"), placeholder=tr("choose.many"), options=industry_ids, format_func=industry_label.get,
+                                   key=f"actor_ind_{lg}")
+        if st.form_submit_button(tr("audit.add_actor_button")):
+            st.session_state["open_add_actor"] = True
+            apply_edit(audit.add_actor(project, cat, {"name": actor_name, "sector": actor_sector, "level": actor_level,
+                                                      "municipality": actor_muni, "industries": actor_ind}),
+                       note="actor added", clear={"actor_name": "", f"actor_ind_{lg}": [], "actor_muni": ""})
 
 # --- result -------------------------------------------------------------------------------------
 st.header(tr("result"))
 st.subheader(tr("audit.priorities"))
 for gp in growth_points(project, cat, lang=lg)[:5]:
     st.markdown(f"**{gp.rank}. {industry_name(gp.industry)}** — {gp.score:.2f}  \n" +
-                "  \n".join(f"· {r}" for r in gp.reasons))
+                "  \n".join(f"· {md_literal(r)}" for r in gp.reasons))

@@ -6,19 +6,21 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages.shared import lang, require_project, save_and_rerun, show_row_errors, sidebar, tr
+from pages.shared import apply_edit, catalogue, editor_rows, lang, require_project, sidebar, table, tr
 from policy_engine import charts, promotion
 
 sidebar()
 project = require_project()
 if project is None:
     st.stop()
-lg = lang()
+cat, lg = catalogue(), lang()
 st.title(tr("iter.5"))
 st.caption(tr("promotion.intro"))
 pr = project.promotion
 kind_label = {k: tr(f"roadmap.event.{k}") for k in promotion.KINDS}
 cluster_label = {c.id: c.name for c in project.clusters} | {None: "—"}
+cluster_ids = [c.id for c in project.clusters]
+parts = promotion.STORY_PARTS
 
 
 # --- brand platform -----------------------------------------------------------------------------
@@ -30,32 +32,35 @@ with st.form("platform_form"):
     inside = c2.text_area(tr("promotion.inside"), value="\n".join(pr.audiences_inside), key="platform_inside")
     outside = c3.text_area(tr("promotion.outside"), value="\n".join(pr.audiences_outside), key="platform_outside")
     if st.form_submit_button(tr("promotion.save_platform")):
-        project.promotion = pr.model_copy(update={
-            "narrative": narrative.strip(), "values": promotion.lines(values),
-            "audiences_inside": promotion.lines(inside), "audiences_outside": promotion.lines(outside)})
-        save_and_rerun(project, note="brand platform")
+        apply_edit(promotion.set_platform(project, cat, narrative, values, inside, outside), note="brand platform")
 
 # --- stories ------------------------------------------------------------------------------------
 st.header(tr("promotion.stories"))
-rows = promotion.story_rows(project)
-if not rows:
-    st.info(tr("promotion.no_clusters"))
-else:
-    st.caption(tr("promotion.stories_help"))
-    for r in rows:
-        elements = promotion.story_prompt(project, r["cluster"])
-        if elements:
-            st.caption(tr("promotion.built_from", cluster=cluster_label[r["cluster"]], elements=elements))
-    stories = st.data_editor(rows, key="stories_editor", width="stretch", hide_index=True, disabled=["cluster"],
-                             column_config={
-                                 "cluster": st.column_config.SelectboxColumn(tr("roadmap.col.cluster"),
-                                                                             options=list(cluster_label),
-                                                                             format_func=lambda c: cluster_label.get(c, c)),
-                                 **{k: st.column_config.TextColumn(tr(f"roadmap.story.{k}"))
-                                    for k in ("place", "tradition", "people", "today")}})
-    if st.button(tr("promotion.save_stories"), key="save_stories"):
-        project.promotion = project.promotion.model_copy(update={"stories": promotion.stories_from_rows(list(stories))})
-        save_and_rerun(project, note="cluster stories")
+st.caption(tr("promotion.stories_help"))
+if not cluster_ids:
+    st.info(tr("promotion.no_story_clusters"))
+for c in project.clusters:
+    elements = promotion.story_prompt(project, c.id)
+    if elements:
+        st.text(tr("promotion.built_from", cluster=c.name, elements=elements))  # names as typed, not markup
+stories = st.data_editor(
+    table(promotion.story_rows(project), promotion.STORY_COLUMNS), key="stories_editor", num_rows="dynamic",
+    width="stretch", hide_index=True,
+    column_config={
+        "cluster": st.column_config.SelectboxColumn(tr("roadmap.col.cluster"), options=cluster_ids, required=True,
+                                                    format_func=lambda c: cluster_label.get(c, c)),
+        **{k: st.column_config.TextColumn(tr(f"roadmap.story.{k}")) for k in parts}})
+if st.button(tr("promotion.save_stories"), key="save_stories"):
+    apply_edit(promotion.set_stories(project, cat, editor_rows(stories)), note="cluster stories")
+if cluster_ids:
+    with st.expander(tr("promotion.add_story"), expanded=not pr.stories):
+        with st.form("story_form"):
+            story_cluster = st.selectbox(tr("roadmap.col.cluster"), cluster_ids,
+                                         format_func=lambda c: cluster_label.get(c, c), key=f"story_cluster_{lg}")
+            texts = {k: st.text_area(tr(f"roadmap.story.{k}"), key=f"story_{k}", height=80) for k in parts}
+            if st.form_submit_button(tr("promotion.add_story_submit")):
+                apply_edit(promotion.set_story(project, cat, {"cluster": story_cluster, **texts}),
+                           note="cluster story")
 
 # --- events -------------------------------------------------------------------------------------
 st.header(tr("promotion.events"))
@@ -63,27 +68,42 @@ if pr.events:
     st.altair_chart(charts.events_timeline(promotion.timeline_rows(project, kind_label, cluster_label),
                                            {"time": tr("roadmap.col.dates"), "kind": tr("roadmap.col.kind"),
                                             "event": tr("roadmap.col.event")}), width="stretch")
-event_table = pd.DataFrame(promotion.event_rows(project), columns=list(promotion.EVENT_COLUMNS))
+event_table = table(promotion.event_rows(project), promotion.EVENT_COLUMNS)
 for column in ("start", "end"):  # datetime columns, so a one-day event's empty end shows blank, not "None"
     event_table[column] = pd.to_datetime(event_table[column])
 events = st.data_editor(
     event_table, key="events_editor", num_rows="dynamic", width="stretch", hide_index=True,
     column_config={
+        "id": None,  # hidden, but kept: it matches an edited row to its saved event
         "name": st.column_config.TextColumn(tr("roadmap.col.event"), required=True),
         "kind": st.column_config.SelectboxColumn(tr("roadmap.col.kind"), options=list(promotion.KINDS),
-                                                 format_func=kind_label.get, required=True),
+                                                 format_func=kind_label.get, required=True, default="festival"),
         "start": st.column_config.DateColumn(tr("pilots.col.start"), required=True, format="DD.MM.YYYY"),
         "end": st.column_config.DateColumn(tr("pilots.col.end"), format="DD.MM.YYYY"),
         "venue": st.column_config.TextColumn(tr("roadmap.col.venue")),
         "municipality": st.column_config.TextColumn(tr("col.municipality")),
         "audience": st.column_config.TextColumn(tr("roadmap.col.audience")),
-        "cluster": st.column_config.SelectboxColumn(tr("roadmap.col.cluster"), options=[c.id for c in project.clusters],
+        "cluster": st.column_config.SelectboxColumn(tr("roadmap.col.cluster"), options=cluster_ids,
                                                     format_func=lambda c: cluster_label.get(c, c)),
     })
 if st.button(tr("promotion.save_events"), key="save_events"):
-    new, errors = promotion.events_from_rows(events.to_dict("records"), project)
-    if errors:
-        show_row_errors(errors)
-    else:
-        project.promotion = project.promotion.model_copy(update={"events": new})
-        save_and_rerun(project, note="events calendar")
+    apply_edit(promotion.set_events(project, cat, editor_rows(events)), note="events calendar")
+with st.expander(tr("promotion.add_event"), expanded=not pr.events):
+    with st.form("event_form"):
+        c1, c2 = st.columns([3, 1])
+        event_name = c1.text_input(tr("roadmap.col.event"), key="new_event_name")
+        kind = c2.selectbox(tr("roadmap.col.kind"), list(promotion.KINDS), format_func=kind_label.get,
+                            key=f"new_event_kind_{lg}")
+        c1, c2, c3 = st.columns(3)
+        start = c1.date_input(tr("pilots.col.start"), key="new_event_start", format="DD.MM.YYYY")
+        end = c2.date_input(tr("pilots.col.end"), value=None, key="new_event_end", format="DD.MM.YYYY")
+        event_cluster = c3.selectbox(tr("roadmap.col.cluster"), [None, *cluster_ids],
+                                     format_func=lambda c: cluster_label.get(c, c), key=f"new_event_cluster_{lg}")
+        c1, c2, c3 = st.columns(3)
+        venue = c1.text_input(tr("roadmap.col.venue"), key="new_event_venue")
+        municipality = c2.text_input(tr("col.municipality"), key="new_event_municipality")
+        audience = c3.text_input(tr("roadmap.col.audience"), key="new_event_audience")
+        if st.form_submit_button(tr("promotion.add_event_submit")):
+            apply_edit(promotion.add_event(project, cat, {
+                "name": event_name, "kind": kind, "start": start, "end": end, "venue": venue,
+                "municipality": municipality, "audience": audience, "cluster": event_cluster}), note="event added")

@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from pages.shared import (
-    author, catalogue, get_store, lang, md_literal, open_project, require_project, save_and_rerun, show_row_errors,
-    sidebar, tr,
+    apply_edit, author, catalogue, editor_rows, get_store, lang, md_literal, open_project, require_project,
+    show_issues, sidebar, table, tr,
 )
 from policy_engine import charts, monitoring
 from policy_engine.i18n import number
-from policy_engine.project import AnnualReview, CustomKpi, KpiTrack
-from policy_engine.store import Conflict, StoreError
+from policy_engine.store import Conflict, Invalid, StoreError
 
 sidebar()
 project = require_project()
@@ -27,12 +27,23 @@ st.caption(tr("monitoring.intro"))
 if st.session_state.get("cycle_flash"):
     st.success(st.session_state.pop("cycle_flash"))
 status_label = {s: tr(f"monitoring.status.{s}") for s in ("on_track", "at_risk", "off_track", "no_data")}
+family_label = {f: tr(f"roadmap.family.{f}") for f in monitoring.FAMILIES}
+action_label = {a: tr(f"monitoring.action.{a}") for a in monitoring.ACTIONS}
+direction_label = {d: tr(f"monitoring.direction.{d}") for d in ("increase", "decrease")}
+cluster_label = {c.id: c.name for c in project.clusters}
+cluster_ids = list(cluster_label)
+region_wide = tr("measures.region_wide")
+measure_ids = [m.id for m in cat.measures]
 rules = monitoring.load_rules()
 
 
 def kpi_label(kpi: str) -> str:
     track = next(k for k in project.kpis if k.kpi == kpi)
     return monitoring.kpi_name(track, cat, lg)
+
+
+def measure_label(measure: str | None) -> str:
+    return cat.measure(measure).title.get(lg) if measure in measure_ids else (measure or "—")
 
 
 # --- KPIs and their status ----------------------------------------------------------------------
@@ -44,7 +55,7 @@ for k in project.kpis:
     s = monitoring.status(k, cat, rules=rules)
     name, family, unit = monitoring.kpi_info(k, cat, lg)
     rows.append({tr("monitoring.col.kpi"): f"{name}, {unit}" if unit else name,
-                 tr("monitoring.col.family"): tr(f"roadmap.family.{family}") if family else "",
+                 tr("monitoring.col.family"): family_label.get(family, family),
                  tr("monitoring.col.baseline"): f"{number(k.baseline, lg, 3)} ({k.baseline_year})",
                  tr("monitoring.col.year"): s.year or "—",
                  tr("monitoring.col.actual"): "—" if s.actual is None else number(s.actual, lg, 3),
@@ -54,7 +65,9 @@ for k in project.kpis:
     paths += monitoring.path_rows(k, tr("roadmap.series.target"), tr("roadmap.series.actual"),
                                   f"{name[:38]} ({status_label[s.status]})")
 if rows:
-    st.table(rows)  # a static table, so the rule in the last column wraps instead of being cut off
+    # a grid, not st.table: a custom KPI's name is user text, and st.table cells are Markdown (PITFALLS §8)
+    st.dataframe(rows, hide_index=True, width="stretch", key="kpi_status_table",
+                 column_config={tr("monitoring.col.rule"): st.column_config.TextColumn(width="large")})
     st.subheader(tr("monitoring.paths"))
     st.altair_chart(charts.kpi_paths(paths, {"series": tr("roadmap.col.series"), "kpi": tr("roadmap.col.kpi"),
                                              "target": tr("roadmap.series.target"),
@@ -70,38 +83,37 @@ if project.kpis:
                                value=date.today().year - 1, key="actual_year")
         value = c3.number_input(tr("monitoring.value"), value=0.0, format="%.3f", key="actual_value")
         if st.form_submit_button(tr("monitoring.save_actual")):
-            save_and_rerun(monitoring.with_actual(project, kpi, int(year), float(value)),
-                           note=f"KPI {kpi} actual {int(year)}")
+            apply_edit(monitoring.record_actual(project, cat, kpi, int(year), float(value)),
+                       note=f"KPI {kpi} actual {int(year)}")
 
-if project.kpis:
-    with st.expander(tr("monitoring.years")):
+    with st.expander(tr("monitoring.years"), expanded=True):
         chosen_kpi = st.selectbox(tr("monitoring.col.kpi"), [k.kpi for k in project.kpis], format_func=kpi_label,
                                   key=f"years_kpi_{lg}")
         track = next(k for k in project.kpis if k.kpi == chosen_kpi)
-        st.caption(tr("monitoring.years_help", baseline=f"{track.baseline:g}", year=track.baseline_year))
+        st.caption(tr("monitoring.years_help", baseline=number(track.baseline, lg, 3), year=track.baseline_year))
         year_table = st.data_editor(
-            monitoring.year_rows(track), key=f"years_editor_{chosen_kpi}", num_rows="dynamic", hide_index=True,
+            table(monitoring.year_rows(track), monitoring.YEAR_COLUMNS), key=f"years_editor_{chosen_kpi}",
+            num_rows="dynamic", hide_index=True,
             column_config={"year": st.column_config.NumberColumn(tr("monitoring.col.year"), min_value=1990,
                                                                  max_value=2100, step=1, format="%d", required=True),
                            "target": st.column_config.NumberColumn(tr("monitoring.target")),
                            "actual": st.column_config.NumberColumn(tr("monitoring.col.actual"))})
         if st.button(tr("monitoring.save_years"), key="save_years"):
-            updated, errors = monitoring.with_years(project, chosen_kpi, list(year_table))
-            if errors:
-                show_row_errors(errors)
-            else:
-                save_and_rerun(updated, note=f"KPI {chosen_kpi} targets and actuals")
+            apply_edit(monitoring.set_years(project, cat, chosen_kpi, editor_rows(year_table)),
+                       note=f"KPI {chosen_kpi} targets and actuals")
 
-with st.expander(tr("monitoring.add")):
+with st.expander(tr("monitoring.add"), expanded=not project.kpis):
     with st.form("kpi_form"):
         tracked = {k.kpi for k in project.kpis}
         choice = st.selectbox(tr("monitoring.from_catalogue"), [""] + [k.id for k in cat.kpis if k.id not in tracked],
                               format_func=lambda i: cat.kpi(i).name.get(lg) if i else "—", key=f"new_kpi_{lg}")
         custom = st.text_input(tr("monitoring.custom"), key="new_kpi_custom")
-        c1, c2 = st.columns(2)
+        c1, c2, c3 = st.columns(3)
         unit_text = c1.text_input(tr("monitoring.unit"), key="new_kpi_unit")
-        family = c2.selectbox(tr("monitoring.family"), ["economic", "socio_cultural", "reputational"],
-                              format_func=lambda f: tr(f"roadmap.family.{f}"), key=f"new_kpi_family_{lg}")
+        family = c2.selectbox(tr("monitoring.family"), list(monitoring.FAMILIES), format_func=family_label.get,
+                              key=f"new_kpi_family_{lg}")
+        direction = c3.selectbox(tr("monitoring.direction"), list(direction_label), format_func=direction_label.get,
+                                 key=f"new_kpi_direction_{lg}")
         c1, c2, c3, c4 = st.columns(4)
         base_year = c1.number_input(tr("monitoring.col.year"), 1990, 2100, date.today().year - 1, key="new_kpi_by")
         baseline = c2.number_input(tr("monitoring.col.baseline"), value=0.0, key="new_kpi_baseline")
@@ -109,101 +121,105 @@ with st.expander(tr("monitoring.add")):
                                       key="new_kpi_ty")
         target = c4.number_input(tr("monitoring.target"), value=0.0, key="new_kpi_target")
         if st.form_submit_button(tr("monitoring.save_kpi")):
-            from policy_engine.cells import slug
-
-            ident = choice or slug(custom)
-            if not ident:
-                st.error(tr("monitoring.custom"))
-            elif ident in tracked:
-                st.error(tr("monitoring.kpi_exists"))
-            else:
-                try:
-                    track = KpiTrack(kpi=ident, baseline_year=int(base_year), baseline=float(baseline),
-                                     targets={int(target_year): float(target)},
-                                     custom=None if choice else CustomKpi(name=custom.strip(), family=family,
-                                                                          unit=unit_text.strip() or "—"))
-                except ValueError as exc:
-                    st.error(str(exc))
-                else:
-                    project.kpis = [*project.kpis, track]
-                    save_and_rerun(project, note=f"KPI {ident}")
+            apply_edit(monitoring.add_kpi(project, cat, {
+                "kpi": choice, "name": "" if choice else custom, "unit": unit_text, "family": family,
+                "direction": direction, "baseline_year": int(base_year), "baseline": float(baseline),
+                "target_year": int(target_year), "target": float(target)}), note="KPI added")
 
 # --- feedback -----------------------------------------------------------------------------------
 st.header(tr("monitoring.feedback"))
+feedback_table = table(monitoring.feedback_rows(project), monitoring.FEEDBACK_COLUMNS)
+feedback_table["received"] = pd.to_datetime(feedback_table["received"])
 feedback = st.data_editor(
-    monitoring.feedback_rows(project), key="feedback_editor", num_rows="dynamic", width="stretch", hide_index=True,
+    feedback_table, key="feedback_editor", num_rows="dynamic", width="stretch", hide_index=True,
     column_config={"received": st.column_config.DateColumn(tr("monitoring.col.received"), required=True,
                                                            format="DD.MM.YYYY"),
                    **{k: st.column_config.TextColumn(tr(f"monitoring.col.{k}"))
                       for k in ("source", "issue", "opportunity", "response")}})
 if st.button(tr("monitoring.save_feedback"), key="save_feedback"):
-    items, errors = monitoring.feedback_from_rows(list(feedback))
-    if errors:
-        show_row_errors(errors)
-    else:
-        project.feedback = items
-        save_and_rerun(project, note="feedback log")
+    apply_edit(monitoring.set_feedback(project, cat, editor_rows(feedback)), note="feedback log")
+with st.expander(tr("monitoring.add_feedback"), expanded=not project.feedback):
+    with st.form("feedback_form"):
+        c1, c2 = st.columns([1, 3])
+        received = c1.date_input(tr("monitoring.col.received"), key="new_feedback_received", format="DD.MM.YYYY")
+        source = c2.text_input(tr("monitoring.col.source"), key="new_feedback_source")
+        entry = {k: st.text_area(tr(f"monitoring.col.{k}"), key=f"new_feedback_{k}", height=68)
+                 for k in ("issue", "opportunity", "response")}
+        if st.form_submit_button(tr("monitoring.add_feedback_submit")):
+            apply_edit(monitoring.add_feedback(project, cat, {"received": received, "source": source, **entry}),
+                       note="feedback entry")
 
 # --- the annual review and closing the cycle ----------------------------------------------------
 st.header(tr("monitoring.review"))
 st.caption(tr("monitoring.review_help"))
 review = project.review
-clusters = {c.id: c.name for c in project.clusters}
-review_rows = [dict(r, cluster_name=clusters.get(r["cluster"], r["cluster"]) if r["cluster"] else
-                    tr("measures.region_wide")) for r in monitoring.decision_rows(project, lg)]
+decision_table = table(monitoring.decision_rows(project, lg), monitoring.DECISION_COLUMNS)
+decision_table["suggested"] = decision_table["suggested"].astype(object)  # an added row's None fits
 decisions = st.data_editor(
-    review_rows, key=f"review_editor_{project.cycle}_{lg}", width="stretch", hide_index=True,
-    disabled=["measure", "cluster_name", "suggested"],
-    column_order=["measure", "cluster_name", "action", "reason", "change", "suggested"],
+    decision_table,
+    key=f"review_editor_{project.cycle}_{lg}", num_rows="dynamic", width="stretch", hide_index=True,
+    disabled=["suggested"],
     column_config={
-        "measure": st.column_config.SelectboxColumn(tr("monitoring.col.measure"), options=[m.id for m in cat.measures],
-                                                    format_func=lambda m: cat.measure(m).title.get(lg)),
-        "cluster_name": st.column_config.TextColumn(tr("monitoring.col.cluster")),
-        "suggested": st.column_config.CheckboxColumn(tr("monitoring.col.suggested")),
-        "action": st.column_config.SelectboxColumn(tr("monitoring.col.action"), options=["keep", "adjust", "drop"],
-                                                   format_func=lambda a: tr(f"monitoring.action.{a}"), required=True),
+        "measure": st.column_config.SelectboxColumn(tr("monitoring.col.measure"), options=measure_ids, required=True,
+                                                    format_func=measure_label),
+        "cluster": st.column_config.SelectboxColumn(tr("monitoring.region_wide_hint"), options=cluster_ids,
+                                                    format_func=lambda c: cluster_label.get(c, c)),
+        "action": st.column_config.SelectboxColumn(tr("monitoring.col.action"), options=list(monitoring.ACTIONS),
+                                                   format_func=action_label.get, required=True),
         "reason": st.column_config.TextColumn(tr("monitoring.col.reason"), required=True),
-        "change": st.column_config.TextColumn(tr("monitoring.col.change"))})
+        "change": st.column_config.TextColumn(tr("monitoring.col.change")),
+        "suggested": st.column_config.CheckboxColumn(tr("monitoring.col.suggested"))})
 c1, c2 = st.columns([1, 3])
 review_year = c1.number_input(tr("monitoring.review_year"), 1990, 2100, review.year if review else
                               (project.next_review or date.today()).year, key=f"review_year_{project.cycle}")
 summary = c2.text_area(tr("monitoring.summary"), value=review.summary if review else "",
                        key=f"review_summary_{project.cycle}")
 if st.button(tr("monitoring.save_review"), key="save_review"):
-    chosen, errors = monitoring.decisions_from_rows(list(decisions))
-    if errors:
-        show_row_errors(errors)
-    else:
-        project.review = AnnualReview(year=int(review_year), reviewed_on=date.today(), summary=summary.strip(),
-                                      decisions=chosen)
-        save_and_rerun(project, note="annual review")
+    apply_edit(monitoring.set_review(project, cat, editor_rows(decisions), int(review_year), summary),
+               note="annual review")
+with st.expander(tr("monitoring.add_decision")):
+    with st.form("decision_form"):
+        chosen_first = list(dict.fromkeys([m.measure for m in project.measures] + measure_ids))
+        c1, c2, c3 = st.columns([3, 2, 1])
+        d_measure = c1.selectbox(tr("monitoring.col.measure"), chosen_first, format_func=measure_label,
+                                 key=f"new_decision_measure_{lg}")
+        d_cluster = c2.selectbox(tr("monitoring.col.cluster"), [None, *cluster_ids],
+                                 format_func=lambda c: (cluster_label | {None: region_wide}).get(c, c),
+                                 key=f"new_decision_cluster_{lg}")
+        d_action = c3.selectbox(tr("monitoring.col.action"), list(monitoring.ACTIONS), format_func=action_label.get,
+                                key=f"new_decision_action_{lg}")
+        d_reason = st.text_input(tr("monitoring.col.reason"), key="new_decision_reason")
+        d_change = st.text_input(tr("monitoring.col.change"), key="new_decision_change")
+        if st.form_submit_button(tr("monitoring.add_decision_submit")):
+            apply_edit(monitoring.set_decision(project, cat, {
+                "measure": d_measure, "cluster": d_cluster, "action": d_action, "reason": d_reason,
+                "change": d_change, "year": int(review_year)}), note="review decision")
 
 st.subheader(tr("monitoring.close"))
 st.caption(tr("monitoring.close_help", cycle=project.cycle, next=project.cycle + 1))
 sure = st.checkbox(tr("monitoring.confirm_close"), key=f"confirm_close_{project.cycle}")
 if st.button(tr("monitoring.close"), key="close_cycle", disabled=not sure or st.session_state.get("read_only", False)):
-    if project.review is None:
-        st.error(tr("monitoring.need_review"))
+    try:
+        get_store().close_cycle(project.id, st.session_state["version"], author(),
+                                passphrase=st.session_state.get("passphrase"))
+    except Conflict as exc:
+        st.session_state["conflict"] = exc
+        st.rerun()
+    except Invalid as exc:  # no review yet, or a chosen measure without a decision
+        show_issues(exc.issues, "monitoring.close_refused")
+    except StoreError as exc:
+        st.error(tr("error.generic", message=str(exc)))
     else:
-        try:
-            get_store().close_cycle(project.id, st.session_state["version"], author(),
-                                    passphrase=st.session_state.get("passphrase"))
-        except Conflict as exc:
-            st.session_state["conflict"] = exc
-            st.rerun()
-        except StoreError as exc:
-            st.error(tr("error.generic", message=str(exc)))
-        else:
-            open_project(project.id, st.session_state.get("passphrase"))
-            st.session_state["cycle_flash"] = tr("monitoring.closed", cycle=project.cycle, next=project.cycle + 1)
-            st.rerun()
+        open_project(project.id, st.session_state.get("passphrase"))
+        st.session_state["cycle_flash"] = tr("monitoring.closed", cycle=project.cycle, next=project.cycle + 1)
+        st.rerun()
 
 # --- what earlier cycles left ---------------------------------------------------------------------
 for past in reversed(project.previous_cycles):
     with st.expander(tr("monitoring.previous", cycle=past.cycle, date=past.closed_on.isoformat())):
         if past.summary:
             st.text(past.summary)
-        st.dataframe([{tr("monitoring.col.kpi"): r.name, tr("monitoring.col.year"): r.year,
+        st.dataframe([{tr("monitoring.col.kpi"): monitoring.result_name(r, cat, lg), tr("monitoring.col.year"): r.year,
                        tr("monitoring.col.actual"): r.actual, tr("monitoring.col.planned"): r.planned,
                        tr("monitoring.col.status"): status_label[r.status]} for r in past.results],
                      hide_index=True, width="stretch")
@@ -219,4 +235,4 @@ if project.cycle > 1:
     except StoreError:
         changes = []
     with st.expander(tr("monitoring.changes", older=project.cycle - 1, newer=project.cycle)):
-        st.markdown("\n".join(f"- {md_literal(c.describe())}" for c in changes) or "—")
+        st.markdown("\n".join(f"- {md_literal(c.describe(lg, cat))}" for c in changes) or "—")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.shared import catalogue, current, get_store, lang, open_project, sidebar, tr
-from policy_engine.project import Project, Region
+from pages.shared import (
+    author, catalogue, current, get_store, lang, md_literal, open_project, remember_author, show_issues, sidebar, tr,
+)
+from policy_engine import frame
 from policy_engine.sample import load_sample
-from policy_engine.store import AccessDenied, AlreadyExists, StoreError
+from policy_engine.store import AccessDenied, AlreadyExists, Invalid, StoreError
 
 sidebar()
 store = get_store()
@@ -15,12 +17,13 @@ st.title(tr("app.title"))
 st.caption(tr("app.tagline"))
 if st.session_state.get("flash"):
     st.success(st.session_state.pop("flash"))
-st.text_input(tr("home.author"), key="author")
+st.text_input(tr("home.author"), value=st.session_state.get("author_name", ""), key="author_input",
+              on_change=remember_author, args=("author_input",))
 
 if st.button(tr("home.sample"), key="open_sample", type="primary"):
     sample = load_sample("east-kazakhstan")
     try:
-        store.create(sample, st.session_state.get("author") or "facilitator", note="sample")
+        store.create(sample, author(), note="sample")
     except AlreadyExists:
         pass  # opened as it is now, with everyone's edits
     try:
@@ -33,7 +36,7 @@ if st.button(tr("home.sample"), key="open_sample", type="primary"):
 
 project = current()
 if project is not None:
-    st.info(tr("home.open_project_info", region=project.region.name))
+    st.info(tr("home.open_project_info", region=md_literal(project.region.name)))
     st.download_button(tr("home.export"), data=store.export_json(project.id, passphrase=st.session_state.get("passphrase")),
                        file_name=f"{project.id}.json", mime="application/json", key="export")
 
@@ -53,34 +56,43 @@ else:
             try:
                 open_project(chosen, secret or None)
                 st.rerun()
-            except AccessDenied as exc:
-                st.error(tr("error.locked") if not secret else tr("error.generic", message=str(exc)))
+            except AccessDenied:
+                st.error(tr("error.locked") if not secret else tr("error.wrong_passphrase"))
 
 with st.expander(tr("home.create")):
     with st.form("create_form"):
-        new_id = st.text_input(tr("home.create.id"), key="create_id")
         region = st.text_input(tr("home.create.region"), key="create_region")
-        country = st.selectbox(tr("home.create.country"), [c.id for c in catalogue().countries],
-                               format_func=lambda c, lg=lang(): catalogue().country(c).name.get(lg),
+        country_name = {c.id: c.name.get(lang()) for c in catalogue().countries}
+        country = st.selectbox(tr("home.create.country"), list(country_name), format_func=country_name.get,
                                key=f"create_country_{lang()}")  # the language in the key: a switch redraws the labels
+        new_id = st.text_input(tr("home.create.id"), key="create_id", help=tr("home.create.id_help"))
         secret = st.text_input(tr("home.create.protect"), type="password", key="create_passphrase")
         if st.form_submit_button(tr("home.create.submit")):
-            try:
-                fresh = Project(id=new_id.strip(), region=Region(name=region.strip(), country=country))
-                store.create(fresh, st.session_state.get("author") or "facilitator", passphrase=secret or None)
-                open_project(fresh.id, secret or None)
-                st.session_state["flash"] = tr("home.created", id=fresh.id)
-                st.rerun()
-            except (ValueError, StoreError) as exc:
-                st.error(tr("error.generic", message=str(exc)))
+            fresh, issues = frame.new_project(catalogue(), region, country, new_id, secret or None,
+                                              taken={p.id for p in projects})
+            if issues:
+                show_issues(issues)
+            else:
+                try:
+                    store.create(fresh, author(), passphrase=secret or None)
+                    open_project(fresh.id, secret or None)
+                except Invalid as exc:
+                    show_issues(exc.issues)
+                except StoreError as exc:
+                    st.error(tr("error.generic", message=str(exc)))
+                else:
+                    st.session_state["flash"] = tr("home.created", id=fresh.id)
+                    st.rerun()
 
 with st.expander(tr("home.import")):
     upload = st.file_uploader(tr("home.import"), type=["json"], key="import_file", label_visibility="collapsed")
     if upload is not None and st.button(tr("home.import"), key="import_button"):
         try:
-            pid, _ = store.import_json(upload.getvalue(), st.session_state.get("author") or "facilitator")
+            pid, _ = store.import_json(upload.getvalue(), author())
             open_project(pid)
             st.session_state["flash"] = tr("home.imported", id=pid)
             st.rerun()
+        except Invalid as exc:
+            show_issues(exc.issues, "home.import_refused")
         except StoreError as exc:
             st.error(tr("error.generic", message=str(exc)))

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.shared import catalogue, chart_worker, lang, md_literal, require_project, sidebar, tr
+from pages.shared import (
+    apply_edit, catalogue, chart_worker, editor_rows, lang, md_literal, require_project, sidebar, table, tr,
+)
+from policy_engine import frame
 from policy_engine.i18n import LANG_NAMES
 from policy_engine.publish import RoadmapFiles, publish
 from policy_engine.roadmap import Bullets, Heading, Pending, Table, Text, build_roadmap
@@ -21,6 +24,50 @@ st.caption(tr("roadmap.intro"))
 doc_lang = st.radio(tr("roadmap.doc_lang"), ["ru", "en", "kk"], index=["ru", "en", "kk"].index(lg) if lg in
                     ("ru", "en", "kk") else 0, format_func=LANG_NAMES.get, horizontal=True, key="doc_lang")
 stamp = (project.id, st.session_state.get("version"), doc_lang)
+
+# --- who signs it off ---------------------------------------------------------------------------
+with st.expander(tr("frame.sign_off"), expanded=not (project.signatories and project.next_review)):
+    st.caption(tr("frame.sign_off_help"))
+    st.markdown(f"**{tr('frame.working_group')}**")
+    members = st.data_editor(
+        table(frame.member_rows(project), frame.MEMBER_COLUMNS), key="members_editor", num_rows="dynamic",
+        width="stretch", hide_index=True, column_config={
+            "name": st.column_config.TextColumn(tr("frame.col.member"), required=True),
+            "role": st.column_config.TextColumn(tr("frame.col.role")),
+            "organisation": st.column_config.TextColumn(tr("frame.col.organisation"))})
+    st.markdown(f"**{tr('frame.signatories')}**")
+    stage_label = {k: tr(f"roadmap.sign.{k}") for k in ("approved", "agreed", "prepared")}
+    signers = st.data_editor(
+        table(frame.signatory_rows(project), frame.SIGNATORY_COLUMNS), key=f"signatories_editor_{lg}",
+        num_rows="dynamic", width="stretch", hide_index=True, column_config={
+            "stage": st.column_config.SelectboxColumn(tr("frame.col.stage"), options=list(stage_label),
+                                                      format_func=stage_label.get, required=True),
+            "name": st.column_config.TextColumn(tr("frame.col.member"), required=True),
+            "position": st.column_config.TextColumn(tr("frame.col.position"))})
+    if st.button(tr("frame.save_tables"), key="save_sign_off"):
+        apply_edit(frame.set_sign_off(project, cat, editor_rows(members), editor_rows(signers), project.next_review),
+                   note="sign-off")
+    left, right = st.columns(2)
+    with left.form("member_form", clear_on_submit=True):
+        st.markdown(f"**{tr('frame.add_member')}**")
+        member = {"name": st.text_input(tr("frame.col.member"), key="new_member_name"),
+                  "role": st.text_input(tr("frame.col.role"), key="new_member_role"),
+                  "organisation": st.text_input(tr("frame.col.organisation"), key="new_member_org")}
+        if st.form_submit_button(tr("frame.add_member")):
+            apply_edit(frame.add_member(project, cat, member), note="working group member added")
+    with right.form("signatory_form", clear_on_submit=True):
+        st.markdown(f"**{tr('frame.add_signatory')}**")
+        signer = {"stage": st.selectbox(tr("frame.col.stage"), list(stage_label), format_func=stage_label.get,
+                                        key=f"new_signatory_stage_{lg}"),
+                  "name": st.text_input(tr("frame.col.member"), key="new_signatory_name"),
+                  "position": st.text_input(tr("frame.col.position"), key="new_signatory_position")}
+        if st.form_submit_button(tr("frame.add_signatory")):
+            apply_edit(frame.add_signatory(project, cat, signer), note="signatory added")
+    with st.form("review_date_form"):
+        review_day = st.date_input(tr("frame.next_review"), value=project.next_review, key="next_review",
+                                   format="DD.MM.YYYY" if lg in ("ru", "kk") else "YYYY-MM-DD")
+        if st.form_submit_button(tr("frame.save_review_date")):
+            apply_edit(frame.set_next_review(project, cat, review_day), note="next review date")
 
 # --- the files ---------------------------------------------------------------------------------
 STEPS = {"content": "roadmap.step.content", "figures": "roadmap.step.figures", "pdf": "roadmap.step.pdf",
@@ -68,11 +115,15 @@ for n, section in enumerate(content.sections, 1):
             if isinstance(block, Heading):
                 st.markdown(f"**{md_literal(block.text)}**")
             elif isinstance(block, Text):
-                (st.caption if block.style == "note" else st.text)(block.text)
+                if block.style == "note":
+                    st.caption(md_literal(block.text))
+                else:
+                    st.text(block.text)
             elif isinstance(block, Bullets):
                 st.text("\n".join(f"• {item}" for item in block.items))
             elif isinstance(block, Table):
                 st.dataframe([dict(zip(block.columns, (c.replace("\n", " · ") for c in row))) for row in block.rows],
                              hide_index=True, width="stretch")  # a grid cell holds one line
             elif isinstance(block, Pending):
-                st.warning(block.text + ("\n\n" + "\n".join(f"- {m}" for m in block.missing) if block.missing else ""))
+                st.warning(md_literal(block.text) + ("\n\n" + "\n".join(f"- {md_literal(m)}" for m in block.missing)
+                                                     if block.missing else ""))

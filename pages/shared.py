@@ -16,7 +16,7 @@ from policy_engine.catalogue import Catalogue, default_catalogue
 from policy_engine.i18n import LANG_NAMES, LANGS, t
 from policy_engine.progress import iteration_status
 from policy_engine.project import Project
-from policy_engine.store import Conflict, Store, StoreError
+from policy_engine.store import Conflict, Invalid, Store, StoreError
 
 
 @st.cache_resource
@@ -50,7 +50,52 @@ def chart_worker() -> bool:
 
 def show_row_errors(errors: list[str], key: str = "pilots.row_errors") -> None:
     """A table's bad rows, one per line, when a save was refused (nothing of it is saved)."""
-    st.error(tr(key) + "\n" + "\n".join(f"- {e}" for e in errors))
+    st.error(tr(key) + "\n" + "\n".join(f"- {md_literal(e)}" for e in errors))
+
+
+def show_issues(issues, key: str = "edit.refused") -> None:
+    """An edit's coded issues in the user's language (user text in them is shown literally)."""
+    show_row_errors([i.text(lang()) for i in issues], key)
+
+
+def apply_edit(edit, note: str = "", key: str = "edit.refused", clear: dict | None = None) -> None:
+    """Save an edit operation's result, or show why it was refused (nothing is saved then, and the
+    form keeps what was typed). An edit that changes nothing saves nothing and says so. After a
+    saved "add", the widgets named in `clear` (key -> empty value) start empty for the next item."""
+    if not edit.ok:
+        show_issues(edit.issues, key)
+        return
+    if not edit.changed:
+        st.info(tr("edit.no_change"))
+        return
+    if save(edit.project, note):
+        if clear:
+            st.session_state["_reset_widgets"] = dict(clear)
+        st.rerun()
+    elif st.session_state.get("conflict") is not None:
+        st.rerun()
+
+
+def _reset_widgets() -> None:
+    """Set the widgets a saved "add" emptied, before they are drawn (the way Streamlit lets a value be set)."""
+    for k, v in (st.session_state.pop("_reset_widgets", None) or {}).items():
+        st.session_state[k] = v
+
+
+def table(rows: list[dict], columns: list[str]):
+    """Rows for st.data_editor as a DataFrame that keeps every column even when there is no row, so a
+    new project's empty table still shows its columns and "add row" (PITFALLS §8)."""
+    import pandas as pd
+
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.astype({c: "object" for c in columns if frame[c].dtype == "float64" and frame.empty})
+
+
+def editor_rows(edited) -> list[dict]:
+    """What st.data_editor handed back, as a list of row dicts (it returns the type it was given)."""
+    if hasattr(edited, "to_dict"):
+        return edited.to_dict("records")
+    return list(edited)
 
 
 def money_unit(project: Project) -> str:
@@ -70,16 +115,70 @@ def industry_name(industry_id: str) -> str:
     return catalogue().industry(industry_id).name.get(lang())
 
 
-def open_project(project_id: str, passphrase: str | None = None) -> None:
-    """Load the newest version into the session (raises StoreError, e.g. AccessDenied)."""
+@st.cache_resource
+def unlocks() -> dict:
+    """Server-side unlocks of protected projects: token -> (project id, passphrase, expiry). The URL
+    carries only the random token, so a reload (F5) keeps the project open without asking again and
+    without the passphrase ever being in the address bar or the browser's history."""
+    return {}
+
+
+UNLOCK_HOURS = 12
+
+
+def open_project(project_id: str, passphrase: str | None = None, token: str | None = None) -> None:
+    """Load the newest version into the session (raises StoreError, e.g. AccessDenied); the URL keeps
+    which project is open, so a reload reopens it."""
     loaded = get_store().load(project_id, passphrase=passphrase)
     st.session_state.update(project=loaded.project, version=loaded.version, read_only=loaded.read_only,
                             passphrase=passphrase, conflict=None)
+    st.query_params["project"] = project_id
+    if passphrase:
+        import secrets
+        import time
+
+        token = token or secrets.token_urlsafe(24)
+        unlocks()[token] = (project_id, passphrase, time.time() + UNLOCK_HOURS * 3600)
+        st.query_params["unlock"] = token
+    else:
+        st.query_params.pop("unlock", None)
 
 
 def close_project() -> None:
     for key in ("project", "version", "read_only", "passphrase", "conflict"):
         st.session_state.pop(key, None)
+    token = st.query_params.get("unlock")
+    if token:
+        unlocks().pop(token, None)
+    for key in ("project", "unlock"):
+        st.query_params.pop(key, None)
+
+
+def restore_session() -> None:
+    """After a reload: the language, the author's name and the open project from the URL."""
+    import time
+
+    params = st.query_params
+    if "lang" not in st.session_state and params.get("lang") in LANGS:
+        st.session_state["lang"] = params["lang"]
+    if "author_name" not in st.session_state and params.get("by"):
+        st.session_state["author_name"] = params["by"][:80]
+    wanted = params.get("project")
+    if not wanted or st.session_state.get("project") is not None:
+        return
+    secret = None
+    token = params.get("unlock")
+    if token:
+        entry = unlocks().get(token)
+        if entry and entry[0] == wanted and entry[2] > time.time():
+            secret = entry[1]
+        else:
+            unlocks().pop(token, None)
+    try:
+        open_project(wanted, secret, token if secret else None)
+    except StoreError:  # gone, or locked again: the home page asks
+        for key in ("project", "unlock"):
+            params.pop(key, None)
 
 
 def current() -> Project | None:
@@ -87,7 +186,17 @@ def current() -> Project | None:
 
 
 def author() -> str:
-    return st.session_state.get("author") or "facilitator"
+    """The name written into every version this session saves (typed once on the home page)."""
+    return st.session_state.get("author_name") or "facilitator"
+
+
+def remember_author(key: str) -> None:
+    name = (st.session_state.get(key) or "").strip()[:80]
+    st.session_state["author_name"] = name
+    if name:
+        st.query_params["by"] = name
+    else:
+        st.query_params.pop("by", None)
 
 
 def save(project: Project, note: str = "") -> bool:
@@ -98,10 +207,15 @@ def save(project: Project, note: str = "") -> bool:
     except Conflict as exc:
         st.session_state["conflict"] = exc
         return False
+    except Invalid as exc:
+        show_issues(exc.issues)
+        return False
     except StoreError as exc:
         st.error(tr("error.generic", message=str(exc)))
         return False
-    st.session_state.update(project=project, version=version, conflict=None, flash=tr("saved", version=version))
+    same = version == st.session_state["version"]
+    st.session_state.update(project=project, version=version, conflict=None,
+                            flash=tr("edit.no_change") if same else tr("saved", version=version))
     return True
 
 
@@ -119,7 +233,8 @@ def show_conflict() -> None:
         return
     with st.container(border=True):
         st.error(tr("conflict.title"))
-        st.markdown("\n".join(f"- {c.describe()}" for c in conflict.changes[:12]) or str(conflict))
+        st.markdown("\n".join(f"- {md_literal(c.describe(lang(), catalogue()))}" for c in conflict.changes[:12])
+                    or str(conflict))
         if st.button(tr("conflict.reload"), key="conflict_reload"):
             open_project(conflict.project_id, st.session_state.get("passphrase"))
             st.rerun()
@@ -127,6 +242,7 @@ def show_conflict() -> None:
 
 def _remember_language(key: str) -> None:
     st.session_state["lang"] = st.session_state[key]
+    st.query_params["lang"] = st.session_state[key]
 
 
 def sidebar() -> None:
@@ -141,7 +257,7 @@ def sidebar() -> None:
         if project is None:
             st.caption(tr("sidebar.no_project"))
             return
-        st.markdown(f"**{tr('sidebar.project', region=project.region.name)}**")
+        st.markdown(f"**{md_literal(tr('sidebar.project', region=project.region.name))}**")
         st.caption(tr("sidebar.cycle_version", cycle=project.cycle, version=st.session_state.get("version")))
         if st.session_state.get("read_only"):
             st.warning(tr("sidebar.read_only"))
@@ -162,6 +278,7 @@ def require_project() -> Project | None:
         st.info(tr("guide.no_project"))
         st.page_link("pages/home.py", label=tr("guide.go_home"), icon=":material/home:")
         return None
+    _reset_widgets()
     flash = st.session_state.pop("flash", None)
     if flash:
         st.success(flash)

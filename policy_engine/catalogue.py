@@ -10,10 +10,12 @@ from __future__ import annotations
 from functools import lru_cache
 from string import Formatter
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+import re
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from .i18n import t
 from .seedfile import SeedError, describe_validation, entry_label, read_yaml
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
@@ -49,10 +51,15 @@ class Text(Frozen):
 
 
 class SourceRef(Frozen):
-    """Where a fact comes from: a document id of sources.yaml and a place in it."""
+    """Where a fact comes from: a document id of sources.yaml and a place in it.
+
+    The locator is written in the three languages (`{en, ru, kk}`), or stays a plain string when it
+    is the name the paper itself uses ("Fig. 1", "Table 3, row 2"); `cite` renders either in the
+    reader's language, so no English description and no internal key reaches a Russian reader.
+    """
 
     doc: str = Field(min_length=1)
-    locator: str = Field(min_length=1)
+    locator: Text | Annotated[str, Field(min_length=1)]
 
 
 class Source(Frozen):
@@ -268,6 +275,43 @@ class Catalogue(Frozen):
     def code_index(self) -> dict[str, str]:
         """Every code of the crosswalk mapped to its industry id."""
         return {c.code: ind.id for ind in self.industries for c in ind.codes}
+
+
+# --- citations ----------------------------------------------------------------------------------
+
+# The names a paper gives its parts, said in the reader's language (`cite.<word>` in
+# strings/sources.yaml): "Table 3" is "Таблица 3" in Russian and "3-кесте" in Kazakh.
+_PAPER_WORDS = {"table": "table", "tables": "tables", "fig.": "figure", "figure": "figure",
+                "figures": "figures", "section": "section", "row": "row", "line": "line", "iteration": "iteration"}
+_PAPER_NAME = re.compile(r"\b(tables?|fig\.|figures?|section|row|line|iteration)\s+(\d+(?:\s*[-–]\s*\d+)?)",
+                         re.IGNORECASE)
+
+
+def locator_text(locator: "Text | str", lang: str) -> str:
+    """A locator in `lang`: its own translation, or the paper's names of tables and figures translated."""
+    if isinstance(locator, Text):
+        return locator.get(lang)
+    if lang == "en":
+        return locator
+
+    def word(m: re.Match) -> str:
+        out = t(f"cite.{_PAPER_WORDS[m.group(1).lower()]}", lang, n=m.group(2))
+        return out[:1].upper() + out[1:] if m.group(1)[:1].isupper() else out
+
+    return _PAPER_NAME.sub(word, locator)
+
+
+def cite(ref: SourceRef, catalogue: "Catalogue", lang: str = "en") -> str:
+    """A citation in the reader's language: the document's short name, then the place in it.
+
+    The one rendering of a `SourceRef` wherever a source is shown (rule explanations, growth
+    points, KPI status rules, the roadmap): `cite.ref` in strings/sources.yaml.
+    """
+    try:
+        doc = catalogue.source(ref.doc).short.get(lang)
+    except KeyError:  # a project file citing a document the catalogue does not know
+        doc = ref.doc
+    return t("cite.ref", lang, doc=doc, locator=locator_text(ref.locator, lang))
 
 
 # file name -> (Catalogue field, model of one entry, or None when the file is one object)

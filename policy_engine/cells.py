@@ -71,3 +71,28 @@ def slug(name: str) -> str:
         "һ": "h", "і": "i"})
     out = re.sub(r"[^a-z0-9]+", "_", name.lower().translate(table)).strip("_")
     return (out or "item")[:40]
+
+
+def choice(value: Any, options: dict[str, Any]) -> str | None:
+    """The option id a select cell means: the id itself, or its name in any working language (people
+    paste labels, not ids), compared without case. None when the cell is empty; ValueError when it
+    names no option, so the row is refused rather than silently emptied."""
+    if blank(value):
+        return None
+    wanted = str(value).strip().casefold()
+    for ident, names in options.items():
+        labels = [names] if isinstance(names, str) else (
+            [names.get(k) for k in ("ru", "kk", "en")] if isinstance(names, dict)
+            else [getattr(names, k, None) for k in ("ru", "kk", "en")])
+        if wanted == ident.casefold() or any(lbl and wanted == lbl.strip().casefold() for lbl in labels):
+            return ident
+    raise ValueError(str(value))
+
+
+def choices(value: Any, options: dict[str, Any]) -> list[str]:
+    """Several options from a multiselect cell (a list) or from text separated by commas or semicolons."""
+    if isinstance(value, (list, tuple)) or (hasattr(value, "tolist") and not isinstance(value, str)):
+        values = [v for v in (value.tolist() if hasattr(value, "tolist") else value) if not blank(v)]
+    else:
+        values = items(value)
+    return list(dict.fromkeys(choice(v, options) for v in values))

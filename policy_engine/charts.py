@@ -39,7 +39,10 @@ def lq_heatmap(rows: list[dict[str, Any]], labels: dict[str, str]) -> alt.Chart:
                  alt.Tooltip("lq:Q", format=".2f"), alt.Tooltip("employees:Q", title=labels["employees"])],
     )
     text = base.mark_text(fontSize=10).encode(text=alt.Text("lq:Q", format=".1f"))
-    return (heat + text).properties(height=max(160, 28 * len({r["municipality"] for r in rows})))
+    # A step per municipality, not a total height: the chart grows with the region's list (8
+    # municipalities at a fixed height left 2 labels readable), and long industry names slant.
+    return (heat + text).properties(height=alt.Step(30)).configure_axisX(labelAngle=-90, labelLimit=240,
+                                                                          labelOverlap=False)
 
 
 def gva_share_over_time(rows: list[dict[str, Any]], labels: dict[str, str]) -> alt.Chart:

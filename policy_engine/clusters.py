@@ -275,7 +275,7 @@ def _support(project: Project, decision: Decision, catalogue: Catalogue, lang: s
     missing = [lvl for lvl in decision.levels if lvl not in have]
     n, k = len(decision.levels), len(decision.levels) - len(missing)
     significance = catalogue.rules.group(decision.significance).name.get(lang)
-    gap = t("an.support.missing", lang, levels=", ".join(missing)) if missing else ""
+    gap = t("an.support.missing", lang, levels=", ".join(_level_name(catalogue, project, lvl, lang) for lvl in missing)) if missing else ""
     return k / n, t("an.support", lang, k=k, n=n, significance=significance, missing=gap)
 
 

@@ -3,10 +3,11 @@
 The method asks for targeted rather than universal measures: each industry's significance of
 local identity grants support levels (table "Measures"), and each thematic cluster combines
 measures of the levels its industries are granted. This module turns the rules engine's decisions
-and the project's chosen measures into the rows the page shows and the charts draw, and checks a
-table of chosen measures row by row before it is saved. It holds no UI texts: problems are codes
-with values (the page words them in the user's language), and charts take their labels from the
-caller, as policy_engine/charts.py does.
+and the project's chosen measures into the rows the page shows and the charts draw, and holds the
+page's edit operations (`set_override`, `remove_override`, `set_measures`, `add_measure`): each
+takes what the user gave and returns an `edits.Edit` — the new project, or the coded issues
+(policy_engine/issues.py, texts `issue.<code>`) that refused it. It holds no UI texts, and charts
+take their labels from the caller, as policy_engine/charts.py does.
 """
 
 from __future__ import annotations
@@ -18,34 +19,45 @@ from datetime import date
 from typing import Any
 
 import altair as alt
-from pydantic import BaseModel, ConfigDict, ValidationError
 
+from . import edits
 from .catalogue import LEVELS, MEASURE_TYPES, Catalogue
-from .cells import blank, day, text
-from .i18n import t
+from .cells import blank, choice, day, text
+from .edits import Edit
+from .i18n import LANGS, t
+from .i18n import day as written_day
+from .issues import Issue
 from .project import Override, Project, SelectedMeasure
 from .rules import Decision, MeasureRef, measures_for_levels
 
 MEASURE_COLUMNS = ["cluster", "measure", "owner", "budget", "start", "end", "note"]
 SIGNIFICANCE_ORDER = ("high", "medium", "low")  # as the method's table reads, strongest identity first
 REGION_WIDE = "—"  # the cluster key of measures for the whole region (SelectedMeasure.cluster None); never a slug
-
-
-class Issue(BaseModel):
-    """A problem with one row of the measures table: `code` names it, `values` fill its sentence."""
-
-    model_config = ConfigDict(frozen=True)
-    row: int  # 1-based, as people count rows
-    measure: str  # the row's measure as people read it (title, or the raw value)
-    code: str  # measure_missing, measure_unknown, cluster_unknown, budget_not_number,
-    #            budget_negative, date_invalid, end_before_start, level_not_granted(_region), invalid
-    values: dict[str, str] = {}
+LABEL_SEPARATOR = " · "  # a measure's label in the table: "title · level · type"; a pasted label is read by its title
+# Where an issue points: the field names of this page's issues have their own labels (field.<name> in
+# strings/measures.yaml), so they never collide with another area's.
+MEASURE_FIELD = {c: f"selected_measure.{c}" for c in MEASURE_COLUMNS}
+OVERRIDE_FIELD = {c: f"override.{c}" for c in ("industry", "significance", "justification", "by", "decided_on")}
 
 
 def level_names(catalogue: Catalogue, country: str, lang: str) -> dict[str, str]:
     """The country's own names of the three levels (Kazakhstan: national / oblast / district and city)."""
     levels = catalogue.country(country).levels
     return {lvl: levels[lvl].get(lang) for lvl in LEVELS}
+
+
+def _placed(issues: Iterable[Issue], fields: dict[str, str]) -> list[Issue]:
+    """Issues with their model field names (`budget`) turned into this page's field names, and the dates
+    they name written as each language writes them (01.03.2026 in Russian and Kazakh)."""
+    def dated(value: Any) -> Any:
+        try:
+            when = date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+        except ValueError:
+            when = None
+        return {lang: written_day(when, lang) for lang in LANGS} if when else value
+
+    return [i.model_copy(update={"path": tuple(fields.get(p, p) if isinstance(p, str) else p for p in i.path),
+                                 "values": {k: dated(v) for k, v in i.values.items()}}) for i in issues]
 
 
 # --- classification ---------------------------------------------------------------------------
@@ -64,23 +76,62 @@ def classification_rows(decisions: Iterable[Decision], catalogue: Catalogue, lan
 
 # --- overrides ---------------------------------------------------------------------------------
 
-def override_problems(exc: ValidationError) -> list[tuple[str, str]]:
-    """(field, the model's own message) for each reason the Override model refused its input."""
-    return [(str(e["loc"][0]) if e["loc"] else "", str(e["msg"]).removeprefix("Value error, "))
-            for e in exc.errors()]
+def industry_options(catalogue: Catalogue) -> dict[str, Any]:
+    """Industry id -> its names (for reading an id or a name in any language)."""
+    return {i.id: i.name for i in catalogue.industries}
 
 
-def with_override(project: Project, override: Override) -> Project:
-    """A copy of the project with `override` added, replacing an earlier one for the same industry."""
-    kept = [o for o in project.overrides if o.industry != override.industry]
-    at = next((i for i, o in enumerate(project.overrides) if o.industry == override.industry), len(kept))
-    return project.model_copy(update={"overrides": kept[:at] + [override] + kept[at:]}, deep=True)
+def significance_options(catalogue: Catalogue) -> dict[str, Any]:
+    return {s: catalogue.rules.group(s).name for s in SIGNIFICANCE_ORDER}
 
 
-def without_override(project: Project, industry: str) -> Project:
-    """A copy of the project without the override of `industry` (unchanged if there is none)."""
-    return project.model_copy(update={"overrides": [o for o in project.overrides if o.industry != industry]},
-                              deep=True)
+def set_override(project: Project, catalogue: Catalogue, industry: Any, significance: Any, justification: Any,
+                 by: Any, decided_on: date | None = None) -> Edit:
+    """Set an industry's significance by hand, with the working group's written justification and who decided.
+
+    `industry` and `significance` may be ids or names in any working language. An override for the
+    same industry is replaced in place; the same decision again changes nothing (no new version). The
+    model refuses a justification under 10 characters and an empty `by` (issues `override_justification`,
+    `override_by`)."""
+    issues: list[Issue] = []
+    picked: dict[str, str | None] = {}
+    for field, value, options in (("industry", industry, industry_options(catalogue)),
+                                  ("significance", significance, significance_options(catalogue))):
+        try:
+            picked[field] = choice(value, options)
+        except ValueError:
+            issues.append(Issue(code="choice", path=(OVERRIDE_FIELD[field],), values={"value": text(value)}))
+            picked[field] = None
+        else:
+            if picked[field] is None:
+                issues.append(Issue(code="required", path=(OVERRIDE_FIELD[field],)))
+    data = {"industry": picked["industry"] or "-", "significance": picked["significance"] or "high",
+            "justification": text(justification), "by": text(by), "decided_on": decided_on or date.today()}
+    override, found = edits.build(Override, data)
+    issues += _placed(found, OVERRIDE_FIELD)
+    if issues or override is None:
+        return edits.refuse(project, issues)
+    overrides = list(project.overrides)
+    at = next((i for i, o in enumerate(overrides) if o.industry == override.industry), None)
+    if at is None:
+        overrides.append(override)
+    else:
+        old = overrides[at]
+        same = (old.significance, old.justification.strip(), old.by.strip()) == \
+            (override.significance, override.justification, override.by)
+        overrides[at] = old if same and decided_on is None else override
+    return edits.finish(project, {"overrides": overrides}, catalogue)
+
+
+def remove_override(project: Project, catalogue: Catalogue, industry: Any) -> Edit:
+    """Remove the override of `industry` (an id or a name); the typology and the audit apply again.
+    Removing an override that does not exist changes nothing."""
+    try:
+        ident = choice(industry, {**{o.industry: o.industry for o in project.overrides}, **industry_options(catalogue)})
+    except ValueError:
+        return edits.refuse(project, [Issue(code="choice", path=(OVERRIDE_FIELD["industry"],),
+                                            values={"value": text(industry)})])
+    return edits.finish(project, {"overrides": [o for o in project.overrides if o.industry != ident]}, catalogue)
 
 
 # --- the measures matrix: level x type ---------------------------------------------------------
@@ -146,87 +197,171 @@ def cluster_rows(project: Project, decisions: Iterable[Decision], catalogue: Cat
              "budget": sum(m.budget for m in project.measures if m.cluster == c.id)} for c in project.clusters]
 
 
-def _problems(row: dict[str, Any], measure_id: str, cluster: str, known: set[str], clusters: set[str]
-              ) -> tuple[list[tuple[str, dict[str, Any]]], float, dict[str, date | None]]:
-    """What is wrong with one row, as (code, values) pairs, with the budget and dates read from it."""
-    found: list[tuple[str, dict[str, Any]]] = []
-    if not measure_id:
-        found.append(("measure_missing", {}))
-    elif measure_id not in known:
-        found.append(("measure_unknown", {"measure": measure_id}))
-    if cluster and cluster not in clusters:
-        found.append(("cluster_unknown", {"cluster": cluster}))
-    budget = 0.0
-    try:
-        budget = 0.0 if blank(row.get("budget")) else float(row.get("budget"))
-        if math.isnan(budget) or math.isinf(budget):
-            raise ValueError
-        if budget < 0:
-            found.append(("budget_negative", {"budget": f"{budget:g}"}))
-    except (TypeError, ValueError):
-        found.append(("budget_not_number", {"budget": row.get("budget")}))
-    dates: dict[str, date | None] = {"start": None, "end": None}
-    for field in dates:
+def measure_options(catalogue: Catalogue) -> dict[str, Any]:
+    """Measure id -> its titles (for reading an id or a title in any language)."""
+    return {m.id: m.title for m in catalogue.measures}
+
+
+def cluster_options(project: Project) -> dict[str, Any]:
+    """Cluster id -> its name, and REGION_WIDE -> "whole region" in every language."""
+    return {REGION_WIDE: {lang: t("measures.region_wide", lang) for lang in LANGS},
+            **{c.id: c.name for c in project.clusters}}
+
+
+def _number(value: Any) -> float:
+    """A budget cell: a number, or text written either way (1 234,5 or 1234.5); blank is 0."""
+    if blank(value):
+        return 0.0
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, str):
+        value = value.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    number = float(value)
+    if math.isnan(number) or math.isinf(number):
+        raise ValueError(value)
+    return number
+
+
+def _title(catalogue: Catalogue, measure_id: str | None, raw: Any, lang: str) -> str | None:
+    known = {m.id: m for m in catalogue.measures}
+    if measure_id in known:
+        return known[measure_id].title.get(lang)
+    return text(raw) or None
+
+
+def _read_row(row: dict[str, Any], catalogue: Catalogue, project: Project, lang: str,
+              n: int | None) -> tuple[SelectedMeasure | None, list[Issue]]:
+    """One row (or one form's values) as a chosen measure, or the coded issues that stop it."""
+    issues: list[Issue] = []
+    raw = row.get("measure")
+    if isinstance(raw, str) and LABEL_SEPARATOR in raw:  # a label copied from the table: "title · level · type"
+        raw = raw.split(LABEL_SEPARATOR)[0]
+    values: dict[str, Any] = {}
+    for field, value, options in (("measure", raw, measure_options(catalogue)),
+                                  ("cluster", row.get("cluster"), cluster_options(project))):
         try:
-            dates[field] = day(row.get(field))
+            values[field] = choice(value, options)
+        except ValueError:
+            values[field] = None
+            issues.append(Issue(code="choice", path=(MEASURE_FIELD[field],), values={"value": text(value)}))
+    item = _title(catalogue, values["measure"], raw, lang)
+    if values["measure"] is None and not any(i.path == (MEASURE_FIELD["measure"],) for i in issues):
+        issues.append(Issue(code="required", path=(MEASURE_FIELD["measure"],)))
+    if values["cluster"] == REGION_WIDE:
+        values["cluster"] = None
+    try:
+        values["budget"] = _number(row.get("budget"))
+    except (TypeError, ValueError):
+        issues.append(Issue(code="a_number", path=(MEASURE_FIELD["budget"],),
+                            values={"value": text(row.get("budget"))}))
+    for field in ("start", "end"):
+        try:
+            values[field] = day(row.get(field))
         except (TypeError, ValueError):
-            found.append(("date_invalid", {"value": row.get(field)}))
-    if dates["start"] and dates["end"] and dates["end"] < dates["start"]:
-        found.append(("end_before_start", {"start": dates["start"], "end": dates["end"]}))
-    return found, budget, dates
+            issues.append(Issue(code="a_date", path=(MEASURE_FIELD[field],), values={"value": text(row.get(field))}))
+    values |= {"owner": text(row.get("owner")), "note": text(row.get("note"))}
+    # the model's own checks (a negative budget, the end before the start) run even when a cell above
+    # could not be read, so the row's every problem is said at once
+    chosen, found = edits.build(SelectedMeasure, {**values, "measure": values["measure"] or "-"}, row=n, item=item)
+    issues = [i.at(row=n, item=item) for i in issues] + _placed(found, MEASURE_FIELD)
+    return (None if issues else chosen), issues
 
 
-def measures_from_rows(rows: Iterable[dict[str, Any]], project: Project, catalogue: Catalogue,
-                       decisions: Iterable[Decision], lang: str
-                       ) -> tuple[list[SelectedMeasure], list[Issue], list[Issue]]:
-    """Editor rows -> (measures, errors, warnings). Any error means the table must not be saved.
+def _key(m: SelectedMeasure) -> tuple[str, str | None]:
+    """What identifies a chosen measure: the measure and its cluster (the review decides on the pair too)."""
+    return m.measure, m.cluster
 
-    A measure of a level the cluster's industries are not granted is only a warning: the method
-    lets a working group combine levels on purpose, but it should be a visible choice.
-    """
+
+def read_measures(rows: Iterable[dict[str, Any]], project: Project, catalogue: Catalogue, lang: str = "en"
+                  ) -> tuple[list[tuple[int, SelectedMeasure]], list[Issue]]:
+    """Editor rows -> (row number, chosen measure) pairs and the coded issues of the rows that cannot be read.
+
+    A completely empty row (the cluster column's default "whole region" counts as empty) is skipped;
+    a half-filled one is an issue. A measure chosen twice for the same cluster is refused: a row is
+    known by its measure and cluster, not by its position."""
+    out: list[tuple[int, SelectedMeasure]] = []
+    issues: list[Issue] = []
+    seen: dict[tuple[str, str | None], int] = {}
+    for n, row in enumerate(rows, start=1):
+        row = dict(row)
+        if text(row.get("cluster")) == REGION_WIDE:
+            row["cluster"] = None
+        if edits.is_blank_row(row, MEASURE_COLUMNS):
+            continue
+        chosen, found = _read_row(row, catalogue, project, lang, n)
+        if found or chosen is None:
+            issues += found
+            continue
+        if _key(chosen) in seen:
+            issues.append(Issue(code="measure_twice", row=n, item=_title(catalogue, chosen.measure, None, lang),
+                                values={"row": seen[_key(chosen)]}))
+            continue
+        seen[_key(chosen)] = n
+        out.append((n, chosen))
+    return out, issues
+
+
+def set_measures(project: Project, catalogue: Catalogue, rows: Iterable[dict[str, Any]], lang: str = "en") -> Edit:
+    """The chosen measures as the table's rows say (columns MEASURE_COLUMNS; `lang` only names the rows
+    in issues). Any unreadable row refuses the whole table, so nothing is half-saved."""
+    read, issues = read_measures(list(rows), project, catalogue, lang)
+    return edits.finish(project, {"measures": [m for _, m in read]}, catalogue, issues)
+
+
+def add_measure(project: Project, catalogue: Catalogue, measure: Any, cluster: Any = None, owner: Any = "",
+                budget: Any = None, start: Any = None, end: Any = None, note: Any = "", lang: str = "en") -> Edit:
+    """Add one chosen measure (a form's values): `measure` an id or a title, `cluster` a cluster's id or
+    name, or None / REGION_WIDE for the whole region. The same measure again for the same cluster is
+    refused (`measure_chosen`): its row in the table is where to change it."""
+    row = {"measure": measure, "cluster": None if text(cluster) == REGION_WIDE else cluster, "owner": owner,
+           "budget": budget, "start": start, "end": end, "note": note}
+    chosen, issues = _read_row(row, catalogue, project, lang, None)
+    if chosen is not None and any(_key(m) == _key(chosen) for m in project.measures):
+        issues = [Issue(code="measure_chosen", item=_title(catalogue, chosen.measure, None, lang))]
+    if issues or chosen is None:
+        return edits.refuse(project, issues)
+    return edits.finish(project, {"measures": [*project.measures, chosen]}, catalogue)
+
+
+def level_warnings(measures: Iterable[tuple[int, SelectedMeasure]], project: Project, catalogue: Catalogue,
+                   decisions: Iterable[Decision], lang: str = "en") -> list[Issue]:
+    """Rows whose measure is of a level the cluster's industries are not granted (codes
+    `measure_level_not_granted`, `measure_level_not_granted_region`). Only a warning: the method lets a
+    working group combine levels on purpose, but it should be a visible choice."""
     known = {m.id: m for m in catalogue.measures}
     clusters = {c.id: c for c in project.clusters}
     granted = granted_levels(project, decisions)
-    names = level_names(catalogue, project.region.country, lang)
-    out: list[SelectedMeasure] = []
-    errors: list[Issue] = []
-    warnings: list[Issue] = []
-    for n, row in enumerate(rows, start=1):
-        measure_id, cluster = text(row.get("measure")), text(row.get("cluster"))
-        cluster = "" if cluster == REGION_WIDE else cluster
-        if not measure_id and not cluster and not any(text(row.get(c)) for c in ("owner", "note", "start", "end")) \
-                and blank(row.get("budget")):
-            continue  # an empty new row
-        label = known[measure_id].title.get(lang) if measure_id in known else measure_id or "—"
-        found, budget, dates = _problems(row, measure_id, cluster, set(known), set(clusters))
-        if found:
-            errors.extend(Issue(row=n, measure=label, code=code, values={k: str(v) for k, v in values.items()})
-                          for code, values in found)
+    levels = catalogue.country(project.region.country).levels
+    out = []
+    for n, m in measures:
+        if m.measure not in known:
             continue
-        try:
-            chosen = SelectedMeasure(measure=measure_id, cluster=cluster or None, owner=text(row.get("owner")),
-                                     budget=budget, start=dates["start"], end=dates["end"],
-                                     note=text(row.get("note")))
-        except ValidationError as exc:
-            errors.append(Issue(row=n, measure=label, code="invalid",
-                                values={"message": "; ".join(e["msg"] for e in exc.errors())}))
+        level = known[m.measure].level
+        if level in granted.get(m.cluster or REGION_WIDE, set()):
             continue
-        level = known[measure_id].level
-        if level not in granted.get(cluster or REGION_WIDE, set()):
-            code, where = ("level_not_granted", {"cluster": clusters[cluster].name}) if cluster \
-                else ("level_not_granted_region", {})
-            warnings.append(Issue(row=n, measure=label, code=code, values={"level": names[level], **where}))
-        out.append(chosen)
-    return out, errors, warnings
+        values: dict[str, Any] = {"level": levels[level].model_dump()}
+        if m.cluster:
+            code = "measure_level_not_granted"
+            values["cluster"] = clusters[m.cluster].name if m.cluster in clusters else m.cluster
+        else:
+            code = "measure_level_not_granted_region"
+        out.append(Issue(code=code, row=n, item=known[m.measure].title.get(lang), values=values))
+    return out
 
 
 # --- budgets and the iteration's result --------------------------------------------------------
 
-def money_unit(project: Project, lang: str) -> str:
-    """The project's money unit as people read it, e.g. "млн KZT" (every budget is in it)."""
+def money_unit(project: Project, lang: str, catalogue: Catalogue | None = None) -> str:
+    """The project's money unit as people read it, e.g. "млн RUB" (every budget is in it): the project's
+    own currency, or its country's when the project names none."""
     unit = project.economy.unit
     word = t(f"measures.unit.{unit}", lang) if unit in ("thousand", "million", "billion") else unit
-    return f"{word} {project.economy.currency}"
+    currency = getattr(project.economy, "currency", None)
+    if not currency:
+        from .catalogue import default_catalogue
+
+        currency = (catalogue or default_catalogue()).country(project.region.country).currency
+    return f"{word} {currency}".strip()
 
 
 def cluster_label(project: Project, region_wide: str) -> dict[str, str]:

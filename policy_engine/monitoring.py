@@ -13,12 +13,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from .catalogue import SEEDS_DIR, Catalogue, SourceRef
 from .i18n import t
-from .cells import day, field_errors, text
-from .project import CycleSummary, FeedbackItem, KpiResult, KpiTrack, MeasureDecision, Project
+from . import edits
+from .cells import blank, choice, day, slug, text
+from .edits import Edit
+from .i18n import strings
+from .issues import Issue
+from .project import AnnualReview, CycleSummary, FeedbackItem, KpiResult, KpiTrack, MeasureDecision, Project
 from .seedfile import read_yaml
 
 Status = Literal["on_track", "at_risk", "off_track", "no_data"]
@@ -153,12 +157,26 @@ def suggest_decisions(project: Project, lang: str = "en") -> list[MeasureDecisio
     return out
 
 
-def results(project: Project, catalogue: Catalogue, lang: str = "en") -> list[KpiResult]:
-    """Every KPI's latest standing, in the form a closed cycle keeps."""
+def result_name(result: KpiResult, catalogue: Catalogue, lang: str) -> str:
+    """The name of a KPI a closed cycle kept, in `lang`: a catalogue KPI's from the catalogue (also in
+    files that stored it in one language), a custom KPI's own name as the user wrote it."""
+    if not result.custom:
+        try:
+            return catalogue.kpi(result.kpi).name.get(lang)
+        except KeyError:
+            pass
+    return result.name or result.kpi
+
+
+def results(project: Project, catalogue: Catalogue, lang: str | None = None) -> list[KpiResult]:
+    """Every KPI's latest standing, in the form a closed cycle keeps: nothing in a language (a
+    catalogue KPI is named at display time by `result_name`; a custom one keeps the user's name).
+    `lang` is accepted for old callers and not used."""
     out = []
     for k in project.kpis:
         s = status(k, catalogue)
-        out.append(KpiResult(kpi=k.kpi, name=kpi_name(k, catalogue, lang), year=s.year, actual=s.actual,
+        out.append(KpiResult(kpi=k.kpi, name=k.custom.name if k.custom else "", custom=k.custom is not None,
+                             year=s.year, actual=s.actual,
                              planned=None if s.planned is None else round(s.planned, 6), status=s.status))
     return out
 
@@ -177,8 +195,10 @@ def carry_forward(project: Project, catalogue: Catalogue, closed_on: date) -> Pr
         if d is not None and d.action == "drop":
             continue
         if d is not None and d.action == "adjust":
-            note = f"cycle {project.cycle} review: adjust — {d.change or d.reason}"
-            m = m.model_copy(update={"note": f"{m.note}\n{note}".strip()})
+            # the review's own words, which the user wrote; the decision itself stays in previous_cycles,
+            # so no engine sentence (in one language) is written into the project
+            note = d.change or d.reason
+            m = m.model_copy(update={"note": f"{m.note}\n{note}".strip() if note not in m.note else m.note})
         measures.append(m)
     summary = CycleSummary(cycle=project.cycle, closed_on=closed_on, results=results(project, catalogue),
                            decisions=list(decisions), summary=project.review.summary if project.review else "")
@@ -189,17 +209,167 @@ def carry_forward(project: Project, catalogue: Catalogue, closed_on: date) -> Pr
     return Project.model_validate(data)
 
 
-# --- tables of the monitoring page ---------------------------------------------------------------
+# --- tables of the monitoring page: edit operations ----------------------------------------------
+# Each returns an `edits.Edit` (policy_engine/edits.py); a bad row is a coded issue naming the row.
 
-def with_actual(project: Project, kpi: str, year: int, value: float) -> Project:
-    """The project with one actual recorded (or corrected); KeyError if the KPI is not tracked."""
-    out = project.model_copy(deep=True)
-    track = next((k for k in out.kpis if k.kpi == kpi), None)
+FAMILIES = ("economic", "socio_cultural", "reputational")
+ACTIONS = ("keep", "adjust", "drop")
+YEAR_COLUMNS = ["year", "target", "actual"]
+FEEDBACK_COLUMNS = ["received", "source", "issue", "opportunity", "response"]
+DECISION_COLUMNS = ["measure", "cluster", "action", "reason", "change", "suggested"]
+
+
+def family_options() -> dict[str, dict[str, str]]:
+    """KPI families with their names in ru/kk/en (a pasted name is read as its family)."""
+    return {f: strings()[f"roadmap.family.{f}"] for f in FAMILIES}
+
+
+def action_options() -> dict[str, dict[str, str]]:
+    """Review decisions (keep, adjust, drop) with their names in ru/kk/en."""
+    return {a: strings()[f"monitoring.action.{a}"] for a in ACTIONS}
+
+
+class _Cells:
+    """Reads a row's cells; a cell that cannot be read becomes a coded issue placed at the row."""
+
+    def __init__(self, row: dict, n: int | None, item: str | None):
+        self.row, self.n, self.item, self.issues = row, n, item or None, []
+
+    def read(self, column: str, read, code: str):
+        value = self.row.get(column)
+        try:
+            return read(value)
+        except (ValueError, TypeError, OverflowError):
+            self.issues.append(Issue(code=code, values={"value": text(value)}, row=self.n, item=self.item,
+                                     path=(column,)))
+            return None
+
+    def year(self, column: str) -> int | None:
+        def read(value):
+            if blank(value):
+                return None
+            number_ = float(str(value).strip().replace(",", "."))
+            if not number_.is_integer() or not 1990 <= number_ <= 2100:
+                raise ValueError(value)
+            return int(number_)
+        return self.read(column, read, "a_year")
+
+    def number(self, column: str) -> float | None:
+        def read(value):
+            if blank(value):
+                return None
+            out = float(str(value).strip().replace(" ", "").replace(",", ".")) if isinstance(value, str) \
+                else float(value)
+            if out != out or out in (float("inf"), float("-inf")):
+                raise ValueError(value)
+            return out
+        return self.read(column, read, "a_number")
+
+
+def _track(project: Project, kpi: str) -> KpiTrack | None:
+    return next((k for k in project.kpis if k.kpi == kpi), None)
+
+
+def _no_kpi(project: Project, kpi: str) -> Edit:
+    return edits.refuse(project, [Issue(code="unknown_ref", path=("kpis",), values={"kind": "kpi", "value": kpi})])
+
+
+def _with_track(project: Project, catalogue: Catalogue, track: KpiTrack) -> Edit:
+    return edits.finish(project, {"kpis": [track if k.kpi == track.kpi else k for k in project.kpis]}, catalogue)
+
+
+def add_kpi(project: Project, catalogue: Catalogue, values: dict) -> Edit:
+    """A KPI to track, from the form: a catalogue KPI (`kpi`: its id or name) or the region's own
+    (`name`, `unit`, `family`, optional `direction`), with `baseline_year`, `baseline` and optionally
+    one `target_year` and `target`."""
+    name = text(values.get("name"))
+    cells = _Cells(values, None, name)
+    kpi = cells.read("kpi", lambda v: choice(v, {k.id: k.name for k in catalogue.kpis}), "choice")
+    family = cells.read("family", lambda v: choice(v, family_options()), "choice")
+    base_year, baseline = cells.year("baseline_year"), cells.number("baseline")
+    target_year, target = cells.year("target_year"), cells.number("target")
+    issues = cells.issues
+    tracked = {k.kpi for k in project.kpis}
+    if not issues and kpi is None and not name:
+        issues.append(Issue(code="kpi_needed", path=("kpi",)))
+    if kpi is not None and kpi in tracked:
+        issues.append(Issue(code="kpi_tracked", path=("kpi",), values={"value": catalogue.kpi(kpi).name.model_dump()}))
+    if not issues and kpi is None and family is None:
+        issues.append(Issue(code="required", path=("family",), item=name))
+    if (target_year is None) != (target is None) and not issues:
+        issues.append(Issue(code="required", path=("target" if target is None else "target_year",), item=cells.item))
+    if issues:
+        return edits.refuse(project, issues)
+    data = {"baseline_year": base_year, "baseline": baseline,
+            "targets": {target_year: target} if target_year is not None else {}}
+    if kpi is not None:
+        data["kpi"] = kpi
+    else:
+        data["kpi"] = edits.unique_id(slug(name), tracked | {k.id for k in catalogue.kpis})
+        data["custom"] = {"name": name, "family": family, "unit": text(values.get("unit")) or "—",
+                          "direction": text(values.get("direction")) or "increase"}
+    track, issues = edits.build(KpiTrack, {k: v for k, v in data.items() if v is not None}, item=cells.item)
     if track is None:
-        raise KeyError(kpi)
-    track.actuals = {**track.actuals, year: value}
-    track.sourced_years = [y for y in track.sourced_years if y != year]  # the user's value, not the source's
-    return out
+        return edits.refuse(project, issues)
+    return edits.finish(project, {"kpis": [*project.kpis, track]}, catalogue)
+
+
+def record_actual(project: Project, catalogue: Catalogue, kpi: str, year, value) -> Edit:
+    """One actual recorded (or corrected) for a tracked KPI; the user's value, so no longer `sourced`."""
+    track = _track(project, kpi)
+    if track is None:
+        return _no_kpi(project, kpi)
+    cells = _Cells({"year": year, "actual": value}, None, None)
+    year, value = cells.year("year"), cells.number("actual")
+    for column, got in (("year", year), ("actual", value)):
+        if got is None and not any(i.path == (column,) for i in cells.issues):
+            cells.issues.append(Issue(code="required", path=(column,)))
+    if cells.issues:
+        return edits.refuse(project, cells.issues)
+    return _with_track(project, catalogue, track.model_copy(update={
+        "actuals": {**track.actuals, year: value}, "sourced_years": [y for y in track.sourced_years if y != year]}))
+
+
+def year_rows(track: KpiTrack) -> list[dict]:
+    """One row per year with a target or an actual, for editing a KPI's path and results together."""
+    years = sorted(set(track.targets) | set(track.actuals))
+    return [{"year": y, "target": track.targets.get(y), "actual": track.actuals.get(y)} for y in years]
+
+
+def set_years(project: Project, catalogue: Catalogue, kpi: str, rows: list[dict]) -> Edit:
+    """One KPI's yearly targets and actuals replaced by the table's rows (an empty cell: none that
+    year; an empty row is skipped). An actual the user left as it was stays marked as sourced."""
+    track = _track(project, kpi)
+    if track is None:
+        return _no_kpi(project, kpi)
+    targets: dict[int, float] = {}
+    actuals: dict[int, float] = {}
+    issues: list[Issue] = []
+    seen: set[int] = set()
+    for n, row in enumerate(rows, start=1):
+        if edits.is_blank_row(row, YEAR_COLUMNS):
+            continue
+        cells = _Cells(row, n, text(row.get("year")) or None)
+        year, target, actual = cells.year("year"), cells.number("target"), cells.number("actual")
+        issues += cells.issues
+        if cells.issues:
+            continue
+        if year is None:
+            issues.append(Issue(code="required", row=n, path=("year",)))
+            continue
+        if year in seen:
+            issues.append(Issue(code="year_twice", row=n, path=("year",), values={"value": year}))
+            continue
+        seen.add(year)
+        if target is not None:
+            targets[year] = target
+        if actual is not None:
+            actuals[year] = actual
+    if issues:
+        return edits.refuse(project, issues)
+    sourced = [y for y in track.sourced_years if y in actuals and actuals[y] == track.actuals.get(y)]
+    return _with_track(project, catalogue, track.model_copy(update={
+        "targets": targets, "actuals": actuals, "sourced_years": sourced}))
 
 
 def path_rows(track: KpiTrack, label_target: str, label_actual: str, name: str) -> list[dict]:
@@ -215,81 +385,127 @@ def feedback_rows(project: Project) -> list[dict]:
     return [f.model_dump() for f in sorted(project.feedback, key=lambda f: f.received)]
 
 
-def feedback_from_rows(rows: list[dict]) -> tuple[list[FeedbackItem], list[str]]:
-    out, errors = [], []
+def _feedback(row: dict, n: int | None) -> tuple[FeedbackItem | None, list[Issue]]:
+    source = text(row.get("source"))
+    cells = _Cells(row, n, source)
+    received = cells.read("received", day, "a_date")
+    if cells.issues:
+        return None, cells.issues
+    data = {"received": received, "source": source, **{k: text(row.get(k)) for k in ("issue", "opportunity", "response")}}
+    return edits.build(FeedbackItem, {k: v for k, v in data.items() if v is not None}, row=n, item=source or None)
+
+
+def set_feedback(project: Project, catalogue: Catalogue, rows: list[dict]) -> Edit:
+    """The feedback log as the table holds it (sorted by date); empty rows skipped, a bad row refuses."""
+    out, issues = [], []
     for n, row in enumerate(rows, start=1):
-        if not any(text(row.get(k)) for k in ("source", "issue", "opportunity", "response")):
+        if edits.is_blank_row(row, FEEDBACK_COLUMNS):
             continue
-        try:
-            out.append(FeedbackItem(received=day(row.get("received")), source=text(row.get("source")),
-                                    **{k: text(row.get(k)) for k in ("issue", "opportunity", "response")}))
-        except ValidationError as exc:
-            errors.append(f"row {n}: {field_errors(exc)}")
-        except ValueError as exc:  # a date that is not one
-            errors.append(f"row {n}: {exc}")
-    return sorted(out, key=lambda f: f.received), errors
+        item, found = _feedback(row, n)
+        issues += found
+        if item is not None:
+            out.append(item)
+    return edits.finish(project, {"feedback": sorted(out, key=lambda f: f.received)}, catalogue, issues)
+
+
+def add_feedback(project: Project, catalogue: Catalogue, values: dict) -> Edit:
+    """One entry of the feedback log from the form (received, source, issue, opportunity, response)."""
+    item, issues = _feedback(values, None)
+    if item is None:
+        return edits.refuse(project, issues)
+    return edits.finish(project, {"feedback": sorted([*project.feedback, item], key=lambda f: f.received)},
+                        catalogue)
 
 
 def decision_rows(project: Project, lang: str = "en") -> list[dict]:
     """One row per chosen measure: the review's decision, or the engine's suggestion (marked
-    `suggested`) for a measure the saved review does not cover yet."""
+    `suggested`) for a measure the saved review does not cover yet; then the review's decisions on
+    measures the cycle no longer lists."""
     chosen = {(d.measure, d.cluster): d for d in (project.review.decisions if project.review else [])}
     suggested = {(d.measure, d.cluster): d for d in suggest_decisions(project, lang)}
-    rows = []
+    rows, keys = [], set()
     for m in project.measures:
         key = (m.measure, m.cluster)
+        if key in keys:
+            continue
+        keys.add(key)
         d = chosen.get(key) or suggested[key]
         rows.append({"measure": m.measure, "cluster": m.cluster, "action": d.action, "reason": d.reason,
                      "change": d.change, "suggested": key not in chosen})
+    rows += [{"measure": d.measure, "cluster": d.cluster, "action": d.action, "reason": d.reason, "change": d.change,
+              "suggested": False} for key, d in chosen.items() if key not in keys]
     return rows
 
 
-def decisions_from_rows(rows: list[dict]) -> tuple[list[MeasureDecision], list[str]]:
-    out, errors = [], []
+def _decision(row: dict, n: int | None, project: Project, catalogue: Catalogue
+              ) -> tuple[MeasureDecision | None, list[Issue]]:
+    cells = _Cells(row, n, text(row.get("measure")))
+    measure = cells.read("measure", lambda v: choice(v, {m.id: m.title for m in catalogue.measures}), "choice")
+    if measure is not None:
+        cells.item = None  # the row number says which; the measure's id is not a name to show
+    cluster = cells.read("cluster", lambda v: choice(v, {c.id: c.name for c in project.clusters}), "choice")
+    action = cells.read("action", lambda v: choice(v, action_options()), "choice")
+    if cells.issues:
+        return None, cells.issues
+    data = {"measure": measure or "", "cluster": cluster, "action": action, "reason": text(row.get("reason")),
+            "change": text(row.get("change"))}
+    return edits.build(MeasureDecision, {k: v for k, v in data.items() if v is not None or k == "cluster"},
+                       row=n, item=cells.item)
+
+
+def _review(project: Project, year, summary: str, decisions: list[MeasureDecision], issues: list[Issue]
+            ) -> tuple[AnnualReview | None, list[Issue]]:
+    old = project.review
+    cells = _Cells({"year": year}, None, None)
+    year = cells.year("year")
+    if year is None and not cells.issues:
+        year = old.year if old else (project.next_review or date.today()).year
+    issues = [*issues, *cells.issues]
+    if issues:
+        return None, issues
+    review = AnnualReview(year=year, reviewed_on=old.reviewed_on if old else date.today(),
+                          summary=(summary if summary is not None else (old.summary if old else "")).strip(),
+                          decisions=decisions)
+    if old is not None and review != old:
+        review = review.model_copy(update={"reviewed_on": date.today()})
+    return review, []
+
+
+def set_review(project: Project, catalogue: Catalogue, rows: list[dict], year=None, summary: str | None = None
+               ) -> Edit:
+    """The annual review from the decisions table (one row per measure and cluster: keep, adjust or
+    drop, and why), its year and summary. A saved review with the same content keeps its date."""
+    out: list[MeasureDecision] = []
+    issues: list[Issue] = []
     for n, row in enumerate(rows, start=1):
-        try:
-            out.append(MeasureDecision(measure=row["measure"], cluster=text(row.get("cluster")) or None,
-                                       action=text(row.get("action")) or "keep", reason=text(row.get("reason")),
-                                       change=text(row.get("change"))))
-        except ValidationError as exc:
-            errors.append(f"row {n} ({row.get('measure')}): {field_errors(exc)}")
-    return out, errors
-
-
-def year_rows(track: KpiTrack) -> list[dict]:
-    """One row per year with a target or an actual, for editing a KPI's path and results together."""
-    years = sorted(set(track.targets) | set(track.actuals))
-    return [{"year": y, "target": track.targets.get(y), "actual": track.actuals.get(y)} for y in years]
-
-
-def with_years(project: Project, kpi: str, rows: list[dict]) -> tuple[Project, list[str]]:
-    """The project with one KPI's yearly targets and actuals replaced by `rows` (empty cells mean none);
-    errors name the bad rows, and then the project is returned unchanged."""
-    targets: dict[int, float] = {}
-    actuals: dict[int, float] = {}
-    errors: list[str] = []
-    for n, row in enumerate(rows, start=1):
-        year, target, actual = (row.get(k) for k in ("year", "target", "actual"))
-        if all(v is None or v != v for v in (year, target, actual)):
-            continue  # an empty new row (NaN counts as empty)
-        try:
-            year = int(year)
-            if not 1990 <= year <= 2100:
-                raise ValueError
-        except (TypeError, ValueError):
-            errors.append(f"row {n}: the year {year!r} is not a year between 1990 and 2100")
+        if edits.is_blank_row(row, [c for c in DECISION_COLUMNS if c != "suggested"]):
             continue
-        if year in targets or year in actuals:
-            errors.append(f"row {n}: {year} is listed twice")
+        decision, found = _decision(row, n, project, catalogue)
+        issues += found
+        if decision is None:
             continue
-        for value, into in ((target, targets), (actual, actuals)):
-            if value is not None and value == value:
-                into[year] = float(value)
-    if errors:
-        return project, errors
-    out = project.model_copy(deep=True)
-    track = next(k for k in out.kpis if k.kpi == kpi)
-    track.targets, track.actuals = targets, actuals
-    track.sourced_years = [y for y in track.sourced_years if y in actuals and actuals[y] ==
-                           next(k for k in project.kpis if k.kpi == kpi).actuals.get(y)]
-    return out, []
+        if any((d.measure, d.cluster) == (decision.measure, decision.cluster) for d in out):
+            issues.append(Issue(code="decision_twice", row=n, path=("measure",)))
+            continue
+        out.append(decision)
+    review, issues = _review(project, year, summary, out, issues)
+    if review is None:
+        return edits.refuse(project, issues)
+    return edits.finish(project, {"review": review}, catalogue)
+
+
+def set_decision(project: Project, catalogue: Catalogue, values: dict) -> Edit:
+    """One decision from the form (measure, cluster, action, reason, change): added to the review, or
+    replacing the review's decision on that measure and cluster; a review is started if there is none."""
+    decision, issues = _decision(values, None, project, catalogue)
+    if decision is None:
+        return edits.refuse(project, issues)
+    old = project.review.decisions if project.review else []
+    key = (decision.measure, decision.cluster)
+    decisions = [decision if (d.measure, d.cluster) == key else d for d in old]
+    if not any((d.measure, d.cluster) == key for d in old):
+        decisions.append(decision)
+    review, issues = _review(project, values.get("year"), None, decisions, [])
+    if review is None:
+        return edits.refuse(project, issues)
+    return edits.finish(project, {"review": review}, catalogue)

@@ -18,6 +18,7 @@ from datetime import date
 from statistics import fmean
 from typing import Literal
 
+from pydantic_core import PydanticCustomError
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -28,7 +29,7 @@ from pydantic import (
 )
 
 from .catalogue import Catalogue, Level, Significance, SourceRef
-from .seedfile import format_loc
+from .issues import Issue, from_validation
 
 SCHEMA_VERSION = 1
 
@@ -42,11 +43,13 @@ FUNDING_SOURCES_ORDER = ("federal", "regional", "municipal", "private")
 
 
 class ProjectError(ValueError):
-    """A project document that cannot be used; `errors` has one line per bad field."""
+    """A project document that cannot be used: `issues` (coded, policy_engine/issues.py) names every
+    bad field; `errors` has the same in English, one line each, for the CLI."""
 
-    def __init__(self, errors: list[str]):
-        self.errors = errors
-        super().__init__("; ".join(errors))
+    def __init__(self, issues: "list[Issue]"):
+        self.issues = list(issues)
+        self.errors = [i.text("en") for i in self.issues]
+        super().__init__("; ".join(self.errors))
 
 
 class Model(BaseModel):
@@ -65,12 +68,17 @@ class Provenance(Model):
     @model_validator(mode="after")
     def _sourced_has_source(self) -> "Provenance":
         if self.basis == "sourced" and self.source is None:
-            raise ValueError("a sourced value must name its source (doc and locator)")
+            raise PydanticCustomError("sourced_without_source", "a sourced value must name its source")
         return self
 
 
 class Municipality(Model):
-    name: str = Field(min_length=1)
+    """A municipality of the region: `name` as the register writes it (rows are matched on it), its
+    names in the working languages, and its official code (OKTMO in Russia, KATO in Kazakhstan)."""
+
+    name: str = Field(min_length=1, max_length=200)
+    names: dict[Literal["ru", "kk", "en"], str] = {}
+    code: str | None = Field(default=None, pattern=r"^[0-9A-Za-z]{1,20}$")
     kind: Literal["city", "district", "other"] = "district"
     population: int | None = Field(default=None, ge=0)
 
@@ -98,6 +106,14 @@ class Member(Model):
     name: str = Field(min_length=1)
     role: str = ""
     organisation: str = ""
+
+
+class Signatory(Model):
+    """Who signs the roadmap off, and as what: it is approved, agreed or prepared by them."""
+
+    stage: Literal["approved", "agreed", "prepared"]
+    name: str = Field(min_length=1)
+    position: str = ""
 
 
 class Scores(Model):
@@ -152,7 +168,7 @@ class EmploymentRecord(Model):
 
 
 class CreativeEconomy(Model):
-    currency: str = Field(default="KZT", pattern=r"^[A-Z]{3}$")
+    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")  # None: the country's own currency
     unit: str = "thousand"
     region_territory: str | None = None  # which `territory` in gva is the region itself
     nation_territory: str | None = None  # and which is the nation, for the region's LQ
@@ -174,7 +190,7 @@ class CrosswalkChange(Model):
     @classmethod
     def _has_reason(cls, value: str) -> str:
         if len(value.strip()) < 5:
-            raise ValueError("a crosswalk change needs a recorded reason")
+            raise PydanticCustomError("needs_reason", "a written reason is needed (at least 5 characters)")
         return value
 
 
@@ -224,17 +240,14 @@ class Override(Model):
     @classmethod
     def _named(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("an override must name who made it")
+            raise PydanticCustomError("override_by", "an override must name who made it")
         return value
 
     @field_validator("justification")
     @classmethod
     def _justified(cls, value: str) -> str:
         if len(value.strip()) < 10:
-            raise ValueError(
-                "an override needs a written justification (at least 10 characters) saying why "
-                "the region's case differs from the typology"
-            )
+            raise PydanticCustomError("override_justification", "an override needs a written justification")
         return value
 
 
@@ -252,7 +265,7 @@ class SelectedMeasure(Model):
     @model_validator(mode="after")
     def _ordered(self) -> "SelectedMeasure":
         if self.start and self.end and self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
+            raise PydanticCustomError("end_before_start", "the end is before the start", {"start": self.start.isoformat(), "end": self.end.isoformat()})
         return self
 
 
@@ -282,13 +295,13 @@ class Pilot(Model):
     def _non_negative(cls, value: dict[str, float]) -> dict[str, float]:
         bad = [k for k, v in value.items() if v < 0]
         if bad:
-            raise ValueError(f"budget must not be negative ({', '.join(bad)})")
+            raise PydanticCustomError("negative_budget", "a budget must not be negative", {"value": bad})
         return value
 
     @model_validator(mode="after")
     def _ordered(self) -> "Pilot":
         if self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
+            raise PydanticCustomError("end_before_start", "the end is before the start", {"start": self.start.isoformat(), "end": self.end.isoformat()})
         return self
 
 
@@ -357,7 +370,7 @@ class KpiTrack(Model):
     def _sourced_years_have_actuals(self) -> "KpiTrack":
         missing = [y for y in self.sourced_years if y not in self.actuals]
         if missing:
-            raise ValueError(f"sourced_years {missing} have no actual value")
+            raise PydanticCustomError("sourced_years", "sourced years have no actual", {"value": missing})
         return self
 
 
@@ -373,7 +386,7 @@ class FeedbackItem(Model):
     @model_validator(mode="after")
     def _says_something(self) -> "FeedbackItem":
         if not (self.issue.strip() or self.opportunity.strip()):
-            raise ValueError("a feedback entry needs an issue or an opportunity")
+            raise PydanticCustomError("feedback_empty", "a feedback entry needs an issue or an opportunity")
         return self
 
 
@@ -390,7 +403,7 @@ class MeasureDecision(Model):
     @classmethod
     def _has_reason(cls, value: str) -> str:
         if len(value.strip()) < 5:
-            raise ValueError("a review decision needs a written reason")
+            raise PydanticCustomError("needs_reason", "a written reason is needed")
         return value
 
 
@@ -404,10 +417,15 @@ class AnnualReview(Model):
 
 
 class KpiResult(Model):
-    """One KPI's standing when its cycle closed, carried into the next cycle."""
+    """One KPI's standing when its cycle closed, carried into the next cycle.
+
+    Nothing in it depends on a language: a catalogue KPI is named from its id when shown
+    (monitoring.result_name); only a custom KPI keeps its own `name`, the user's text. Files written
+    before kept a catalogue KPI's name in one language here too; it is ignored for catalogue KPIs."""
 
     kpi: str
-    name: str
+    name: str = ""
+    custom: bool = False  # a KPI the region defined itself, named by `name`
     year: int | None
     actual: float | None
     planned: float | None
@@ -433,6 +451,7 @@ class Project(Model):
     cycle: int = Field(default=1, ge=1)
     iteration: int = Field(default=1, ge=1, le=6)
     working_group: list[Member] = []
+    signatories: list[Signatory] = []
     next_review: date | None = None
     identity_elements: list[IdentityElement] = []
     economy: CreativeEconomy = CreativeEconomy()
@@ -454,7 +473,7 @@ class Project(Model):
     @classmethod
     def _known_version(cls, value: int) -> int:
         if value != SCHEMA_VERSION:
-            raise ValueError(f"schema_version {value} is not supported; this version reads {SCHEMA_VERSION}")
+            raise PydanticCustomError("schema_version", "unsupported schema version", {"value": value, "supported": SCHEMA_VERSION})
         return value
 
     def to_json(self) -> str:
@@ -468,104 +487,36 @@ class Project(Model):
             try:
                 text = text.decode("utf-8-sig")
             except UnicodeDecodeError as exc:
-                raise ProjectError([f"the file is not UTF-8 text (byte {exc.start})"]) from None
+                raise ProjectError([Issue(code="not_utf8", values={"byte": exc.start})]) from None
         try:
             data = json.loads(text)
         except RecursionError:
-            raise ProjectError(["not a project: the JSON is nested too deeply"]) from None
+            raise ProjectError([Issue(code="too_deep")]) from None
         except json.JSONDecodeError as exc:
             hint = " (the document ends too early: is the file truncated?)" if exc.pos >= len(text.rstrip()) else ""
-            raise ProjectError([f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}{hint}"]) from None
+            code = "truncated_json" if hint else "not_json_at"
+            raise ProjectError([Issue(code=code, values={"line": exc.lineno, "column": exc.colno})]) from None
         return cls.from_data(data)
 
     @classmethod
     def from_data(cls, data: object) -> "Project":
         if not isinstance(data, dict):
-            raise ProjectError([f"a project is a JSON object, got {type(data).__name__}"])
+            raise ProjectError([Issue(code="not_a_project")])
         errors = []
         if "schema_version" not in data:
-            errors.append("schema_version: Field required (a project file says which schema it follows)")
+            errors.append(Issue(code="required", path=("schema_version",)))
         try:
             project = cls.model_validate(data)
         except ValidationError as exc:
-            errors += [f"{format_loc(e['loc'])}: {e['msg']}" for e in exc.errors()]
+            errors += from_validation(exc)
         if errors:
             raise ProjectError(errors)
         return project
 
 
 def check_references(project: Project, catalogue: Catalogue) -> list[str]:
-    """Errors where the project names something that does not exist (industry, measure, actor...).
+    """Where the project names something that does not exist, in English (policy_engine/validation.py
+    has the checks, as coded issues)."""
+    from .validation import references
 
-    Pydantic checks each field's shape; this checks that the ids point somewhere, against the
-    catalogue and inside the project, so a renamed cluster or a typo in a measure id is caught.
-    """
-    errors: list[str] = []
-    industries = {i.id for i in catalogue.industries}
-    measures = {m.id for m in catalogue.measures}
-    kpis = {k.id for k in catalogue.kpis}
-    cluster_types = {t.id for t in catalogue.cluster_types}
-    countries = {c.id for c in catalogue.countries}
-    elements = {e.id for e in project.identity_elements}
-    actors = {a.id for a in project.actors}
-    clusters = {c.id for c in project.clusters}
-
-    def need(value: str | None, known: set[str], where: str, what: str) -> None:
-        if value is not None and value not in known:
-            errors.append(f"{where}: unknown {what} {value!r}")
-
-    need(project.region.country, countries, "region.country", "country")
-    for field, items in (("identity_elements", project.identity_elements), ("actors", project.actors),
-                         ("clusters", project.clusters), ("pilots", project.pilots)):
-        seen: set[str] = set()
-        for i, item in enumerate(items):
-            if item.id in seen:
-                errors.append(f"{field}[{i}].id: {item.id!r} is used twice")
-            seen.add(item.id)
-    for i, e in enumerate(project.identity_elements):
-        for ind in e.industries:
-            need(ind, industries, f"identity_elements[{i}].industries", "industry")
-    for i, rec in enumerate(project.economy.employment):
-        need(rec.industry, industries | {"non_creative"}, f"economy.employment[{i}].industry", "industry")
-    for i, ch in enumerate(project.crosswalk):
-        need(ch.industry, industries, f"crosswalk[{i}].industry", "industry")
-    for i, a in enumerate(project.actors):
-        for ind in a.industries:
-            need(ind, industries, f"actors[{i}].industries", "industry")
-    for i, t in enumerate(project.ties):
-        need(t.source, actors, f"ties[{i}].source", "actor")
-        need(t.target, actors, f"ties[{i}].target", "actor")
-    for i, c in enumerate(project.clusters):
-        for ind in c.industries:
-            need(ind, industries, f"clusters[{i}].industries", "industry")
-        for el in c.identity_elements:
-            need(el, elements, f"clusters[{i}].identity_elements", "identity element")
-        for a in c.lead_actors:
-            need(a, actors, f"clusters[{i}].lead_actors", "actor")
-        need(c.formation_type, cluster_types, f"clusters[{i}].formation_type", "formation type")
-    overridden: set[str] = set()
-    for i, o in enumerate(project.overrides):
-        need(o.industry, industries, f"overrides[{i}].industry", "industry")
-        if o.industry in overridden:
-            errors.append(f"overrides[{i}].industry: {o.industry!r} is overridden twice")
-        overridden.add(o.industry)
-    for i, m in enumerate(project.measures):
-        need(m.measure, measures, f"measures[{i}].measure", "measure")
-        need(m.cluster, clusters, f"measures[{i}].cluster", "cluster")
-    for i, p in enumerate(project.pilots):
-        need(p.cluster, clusters, f"pilots[{i}].cluster", "cluster")
-        for m in p.measures:
-            need(m, measures, f"pilots[{i}].measures", "measure")
-    for i, s in enumerate(project.promotion.stories):
-        need(s.cluster, clusters, f"promotion.stories[{i}].cluster", "cluster")
-    for i, ev in enumerate(project.promotion.events):
-        need(ev.cluster, clusters, f"promotion.events[{i}].cluster", "cluster")
-    if project.review is not None:
-        for i, d in enumerate(project.review.decisions):
-            need(d.measure, measures, f"review.decisions[{i}].measure", "measure")
-            need(d.cluster, clusters, f"review.decisions[{i}].cluster", "cluster")
-    for i, k in enumerate(project.kpis):
-        if k.custom is None:
-            need(k.kpi, kpis, f"kpis[{i}].kpi", "KPI (add `custom` to define your own)")
-    return errors
-
+    return [i.text("en") for i in references(project, catalogue)]

@@ -264,7 +264,12 @@ def _cover(ctx: _Context, today: date, version: int | None) -> Cover:
                       rows=[[m.name, m.role, m.organisation] for m in p.working_group], widths=[3, 2, 4])
     cols = [ctx.tr("roadmap.sign.role"), ctx.tr("roadmap.sign.name"), ctx.tr("roadmap.sign.signature"),
             ctx.tr("roadmap.sign.date")]
-    rows = [[ctx.tr(k), "", "", ""] for k in ("roadmap.sign.approved", "roadmap.sign.agreed", "roadmap.sign.prepared")]
+    stages = ("approved", "agreed", "prepared")
+    if p.signatories:  # the project's own sign-off, in the order approved, agreed, prepared
+        rows = [[ctx.tr(f"roadmap.sign.{s.stage}"), ", ".join(x for x in (s.name, s.position) if x), "", ""]
+                for s in sorted(p.signatories, key=lambda s: stages.index(s.stage))]
+    else:  # blank lines to fill in by hand
+        rows = [[ctx.tr(f"roadmap.sign.{k}"), "", "", ""] for k in stages]
     return Cover(title=ctx.tr("roadmap.doc_title"), subtitle=ctx.tr("roadmap.doc_subtitle"), region=p.region.name,
                  facts=facts, working_group_title=ctx.tr("roadmap.working_group"), working_group=group, signatures=Signatures(columns=cols, rows=rows))
 
@@ -579,7 +584,7 @@ def _feedback_and_review(ctx: _Context) -> list[Block]:
         out.append(Heading(text=ctx.tr("monitoring.previous", cycle=past.cycle, date=day(past.closed_on, ctx.lang))))
         out.append(Table(columns=[ctx.tr("roadmap.col.kpi"), ctx.tr("roadmap.col.year"), ctx.tr("monitoring.col.actual"),
                                   ctx.tr("monitoring.col.planned"), ctx.tr("monitoring.col.status")],
-                         rows=[[r.name, str(r.year or "—"), "—" if r.actual is None else ctx.num(r.actual, 3),
+                         rows=[[monitoring.result_name(r, ctx.cat, ctx.lang), str(r.year or "—"), "—" if r.actual is None else ctx.num(r.actual, 3),
                                 "—" if r.planned is None else ctx.num(r.planned, 3),
                                 ctx.tr(f"monitoring.status.{r.status}")] for r in past.results],
                          widths=[3, 0.8, 1.2, 1.2, 1.4], numeric=[False, True, True, True, False]))

@@ -15,7 +15,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from .catalogue import LEVELS, MEASURE_TYPES, Catalogue, Level, MeasureType, Significance, SourceRef, Text
+from .catalogue import LEVELS, MEASURE_TYPES, Catalogue, Level, MeasureType, Significance, SourceRef, Text, cite
+from .i18n import number, t
 from .project import Override, Project
 
 
@@ -173,9 +174,6 @@ def classify_all(catalogue: Catalogue, project: Project | None = None) -> list[D
     ]
 
 
-SOURCE_WORD = {"en": "source", "ru": "источник", "kk": "дереккөз"}
-
-
 def _render_value(key: str, value: Any, catalogue: Catalogue, lang: str, country: str) -> str:
     """Turn an id the engine recorded into words of the user's language."""
     book = catalogue.rules
@@ -192,20 +190,19 @@ def _render_value(key: str, value: Any, catalogue: Catalogue, lang: str, country
         names = catalogue.country(country).levels
         return ", ".join(f"{names[lvl].get(lang)}: {n}" for lvl, n in value.items())
     if key == "elements":
-        return ", ".join(f"{name} ({strength:g})" for name, strength in value) or "—"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+        return ", ".join(f"{name} ({number(strength, lang, 2)})" for name, strength in value) or "—"
+    if isinstance(value, float):
+        return number(value, lang, 2)
     return str(value)
 
 
 def explain_firing(firing: Firing, catalogue: Catalogue, lang: str = "en", country: str = "RU") -> str:
-    """One sentence for one fired rule, with its source in brackets."""
+    """One sentence for one fired rule, with its source in brackets, all in `lang` (see `cite`)."""
     template = catalogue.rules.rule(firing.rule).explains.get(lang)
     values = {k: _render_value(k, v, catalogue, lang, country) for k, v in firing.values.items()}
     text = template.format(**values)
     text = text[:1].upper() + text[1:]
-    source = catalogue.source(firing.source.doc).short.get(lang)
-    return f"{text} [{SOURCE_WORD.get(lang, 'source')}: {source}, {firing.source.locator}]"
+    return f"{text} {t('cite.bracket', lang, citation=cite(firing.source, catalogue, lang))}"
 
 
 def explain(decision: Decision, catalogue: Catalogue, lang: str = "en", country: str = "RU") -> list[str]:
@@ -240,6 +237,7 @@ def decision_record(decision: Decision, catalogue: Catalogue, lang: str = "en", 
         ],
         "explanation": explain(decision, catalogue, lang, country),
         "trace": [
-            {"rule": f.rule, "inputs": f.values, "source": f.source.model_dump()} for f in decision.firings
+            {"rule": f.rule, "inputs": f.values, "source": f.source.model_dump(),
+             "citation": cite(f.source, catalogue, lang)} for f in decision.firings
         ],
     }

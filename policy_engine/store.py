@@ -26,8 +26,11 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
+from . import validation
+from .catalogue import Catalogue, default_catalogue
 from .changes import Change, diff, iterations_changed
 from .cycles import next_cycle
+from .issues import Issue
 from .project import Project, ProjectError
 
 DATA_DIR = Path(os.environ.get("GENIUS_LOCI_DATA", Path(__file__).resolve().parent.parent / "data"))
@@ -143,8 +146,22 @@ class ReadOnly(StoreError):
     """The version or cycle being written is closed."""
 
 
-class ImportRefused(StoreError):
-    pass
+class Invalid(StoreError):
+    """A write the engine's checks refuse (policy_engine/validation.py); `issues` says every reason,
+    in the user's language through `Issue.text`, and nothing was written."""
+
+    def __init__(self, issues: list[Issue]):
+        self.issues = list(issues)
+        shown = "; ".join(i.text("en") for i in self.issues[:10])
+        more = f" (+{len(self.issues) - 10} more)" if len(self.issues) > 10 else ""
+        super().__init__(f"refused: {shown}{more}")
+
+    def texts(self, lang: str) -> list[str]:
+        return [i.text(lang) for i in self.issues]
+
+
+class ImportRefused(Invalid):
+    """An imported file that is not a usable project."""
 
 
 class Conflict(StoreError):
@@ -200,8 +217,11 @@ def _is_locked(exc: OperationalError) -> bool:
 class Store:
     """The project store. Open one per process (it holds a connection pool); it is thread-safe."""
 
-    def __init__(self, url: str | None = None, revision: str = "head"):
-        """Open (and create or upgrade) the database; `revision` other than head is for tests."""
+    def __init__(self, url: str | None = None, revision: str = "head", catalogue: Catalogue | None = None):
+        """Open (and create or upgrade) the database; `revision` other than head is for tests.
+
+        Every write is checked against `catalogue` (the seeds by default) with the engine's own checks."""
+        self.catalogue = catalogue or default_catalogue()
         self.url = database_url(url)
         if self.url.startswith("sqlite"):
             path = self.url.split("///", 1)[-1]
@@ -365,8 +385,17 @@ class Store:
 
     # -- writing --
 
+    def _check(self, project: Project) -> None:
+        """Refuse a project the engine would refuse: the same checks the pages' edits run."""
+        issues = validation.check(project, self.catalogue)
+        if issues:
+            raise Invalid(issues)
+
     def create(self, project: Project, author: str, passphrase: str | None = None, note: str = "created") -> int:
         """Store a new project as version 1; protect it with `passphrase` if one is given."""
+        if validation.passphrase(passphrase):
+            raise Invalid(validation.passphrase(passphrase))
+        self._check(project)
         now = _now()
         doc = project.to_json()
         hashed = _hasher.hash(passphrase) if passphrase else None
@@ -388,7 +417,10 @@ class Store:
 
     def save(self, project: Project, base_version: int, author: str, passphrase: str | None = None,
              note: str = "") -> int:
-        """Save `project` as the version after `base_version`; refuse if someone saved in between."""
+        """Save `project` as the version after `base_version`; refuse if someone saved in between.
+
+        A save that changes nothing makes no version: `base_version` comes back."""
+        self._check(project)
         doc = project.to_json()
 
         def work(s: Session) -> int:
@@ -399,6 +431,8 @@ class Store:
             base = self._version(s, project.id, base_version)
             if row.head_version != base_version:
                 raise self._conflict(s, project.id, base, row.head_version)
+            if base.document == doc:
+                return base_version
             if not _bump_head(s, project.id, base_version, project):
                 s.rollback()
                 row = self._project(s, project.id)
@@ -444,11 +478,15 @@ class Store:
             base = self._version(s, project_id, base_version)
             if row.head_version != base_version:
                 raise self._conflict(s, project_id, base, row.head_version)
+            closing = Project.from_json(base.document)
+            issues = validation.ready_to_close(closing, self.catalogue)
+            if issues:
+                raise Invalid(issues)
             now = _now()
             current = s.get(CycleRecord, (project_id, row.cycle))
             current.closed_at, current.closed_version, current.closed_by = now, base_version, author
             s.add(current)
-            following = next_cycle(Project.from_json(base.document))
+            following = next_cycle(closing, self.catalogue)
             if not _bump_head(s, project_id, base_version, following):
                 raise self._conflict(s, project_id, base, self._project(s, project_id).head_version)
             new = base_version + 1
@@ -460,8 +498,8 @@ class Store:
 
     def set_passphrase(self, project_id: str, new: str | None, current: str | None = None) -> None:
         """Protect a project, change its passphrase, or (with `new=None`) remove the protection."""
-        if new is not None and len(new) < 8:
-            raise StoreError("a passphrase needs at least 8 characters")
+        if new is not None and validation.passphrase(new):
+            raise Invalid(validation.passphrase(new))
         hashed = _hasher.hash(new) if new else None
 
         def work(s: Session) -> None:
@@ -475,8 +513,10 @@ class Store:
         try:
             project = Project.from_json(data)
         except ProjectError as exc:
-            raise ImportRefused("the file is not a usable project: " + "; ".join(exc.errors[:10])
-                                + (f" (+{len(exc.errors) - 10} more)" if len(exc.errors) > 10 else "")) from None
+            raise ImportRefused(exc.issues) from None
+        issues = validation.check(project, self.catalogue)
+        if issues:
+            raise ImportRefused(issues)
         return project.id, self.create(project, author, passphrase, note="imported")
 
 

@@ -11,6 +11,10 @@
 # through Playwright. When root with apt-get, scripts/browser.sh installs it if missing. Under CI
 # a browser that cannot be had is a failure; elsewhere the browser tests are skipped with a warning.
 # The same script installs poppler-utils (pdftoppm), with which the e2e test renders the roadmap PDF.
+#
+# LibreOffice: tests/test_roadmap_docx.py converts the roadmap DOCX with Debian's headless Writer.
+# When root with apt-get, scripts/office.sh installs it if missing; under CI an office that cannot
+# be had is a failure; elsewhere that test is skipped with a warning.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh requirements-dev.txt
@@ -33,6 +37,16 @@ elif [ "${CI:-}" = "true" ]; then
   exit 1
 else
   echo "test: WARNING: no /usr/bin/chromium (not root?); the browser tests will be skipped. Run scripts/browser.sh as root." >&2
+fi
+if [ -x /usr/bin/soffice ]; then
+  :
+elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && bash scripts/office.sh; then
+  :
+elif [ "${CI:-}" = "true" ]; then
+  echo "test: CI needs LibreOffice and scripts/office.sh could not provide it" >&2
+  exit 1
+else
+  echo "test: WARNING: no /usr/bin/soffice (not root?); the DOCX layout test will be skipped. Run scripts/office.sh as root." >&2
 fi
 set +e
 .venv/bin/python -m pytest "$@"

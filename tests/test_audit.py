@@ -16,24 +16,85 @@ def test_rows_round_trip(sample, catalogue):
     assert errors == [] and actors == sample.actors
 
 
-@pytest.mark.parametrize("row, message", [
-    ({"name": "X", "component": "material", "layer": "cultural", "uniqueness": 6, "recognition": 3, "vitality": 3},
-     "row 1 (X): scores.uniqueness: Input should be less than or equal to 5"),
-    ({"name": "X", "component": "liquid", "layer": "cultural", "uniqueness": 3, "recognition": 3, "vitality": 3},
-     "row 1 (X): component"),
-    ({"name": "", "id": "x", "component": "material", "layer": "cultural", "uniqueness": 3, "recognition": 3, "vitality": 3},
-     "row 1 (x): name"),
-    ({"name": "X", "component": "material", "layer": "cultural", "uniqueness": 3, "recognition": 3, "vitality": 3,
-      "industries": "folk_crafts, knitting"}, "row 1 (X): unknown industry knitting"),
+GOOD = {"name": "X", "component": "material", "layer": "cultural", "uniqueness": 3, "recognition": 3, "vitality": 3}
+
+
+@pytest.mark.parametrize("change, code, column", [
+    ({"uniqueness": 6}, "max", "uniqueness"),
+    ({"component": "liquid"}, "choice", "component"),
+    ({"name": ""}, "required", "name"),
+    ({"industries": "folk_crafts, knitting"}, "choice", "industries"),
+    ({"recognition": None}, "required", "recognition"),
 ])
-def test_bad_element_rows(catalogue, row, message):
-    elements, errors = audit.elements_from_rows([row], catalogue)
-    assert elements == [] and errors[0].startswith(message)
+def test_bad_element_rows_are_coded_issues_at_their_row(catalogue, change, code, column):
+    rows = [dict(GOOD, name="Y"), dict(GOOD, **change)]
+    elements, issues = audit.elements_from_rows(rows, catalogue)
+    assert [e.name for e in elements] == ["Y"]
+    assert [(i.code, i.row, i.path[-1]) for i in issues] == [(code, 2, column)]
+
+
+def test_row_issues_read_in_russian_and_kazakh(catalogue):
+    _, issues = audit.elements_from_rows([dict(GOOD, name="Салбурын", uniqueness=9)], catalogue)
+    assert issues[0].text("ru") == "Строка 1 «Салбурын»: уникальность — должно быть не больше 5"
+    assert issues[0].text("kk").startswith("1-жол «Салбурын»: ")
+    assert "5" in issues[0].text("kk") and "row" not in issues[0].text("kk").lower()
+
+
+def test_select_cells_take_labels_in_any_language(catalogue):
+    crafts = catalogue.industry("folk_crafts")
+    row = dict(GOOD, component="Символический", layer="Тарихи", industries=[crafts.name.ru, "design"])
+    (element,), issues = audit.elements_from_rows([row], catalogue)
+    assert issues == []
+    assert (element.component, element.layer, element.industries) == ("symbolic", "historical", ["folk_crafts", "design"])
+
+
+def test_half_filled_row_is_refused_not_dropped(catalogue, sample):
+    edit = audit.set_elements(sample, catalogue, audit.element_rows(sample) + [{"name": "Новый элемент"}])
+    assert not edit.ok and edit.project == sample
+    assert {i.row for i in edit.issues} == {len(sample.identity_elements) + 1}
+
+
+def test_rows_are_matched_by_id_not_position(catalogue, sample):
+    rows = audit.element_rows(sample)
+    removed, second = rows[0], dict(rows[1], vitality=1)
+    edit = audit.set_elements(sample, catalogue, [second] + rows[2:])
+    assert edit.ok and edit.changed
+    by_id = {e.id: e for e in edit.project.identity_elements}
+    assert removed["id"] not in by_id and by_id[second["id"]].scores.vitality == 1
+    assert by_id[rows[2]["id"]] == sample.identity_elements[2]
+    assert all(removed["id"] not in c.identity_elements for c in edit.project.clusters)  # no dangling link
+
+
+def test_first_element_of_an_empty_project_through_the_form(catalogue):
+    empty = Project(id="perm-krai", region=Region(name="Пермский край", country="RU"))
+    edit = audit.save_element(empty, catalogue, dict(GOOD, name="Пермский звериный стиль", layer="Исторический",
+                                                     industries=["folk_crafts"]))
+    assert edit.ok and edit.changed
+    (element,) = edit.project.identity_elements
+    assert (element.id, element.layer, element.industries) == ("permskii_zverinyi_stil", "historical", ["folk_crafts"])
+    again = audit.save_element(edit.project, catalogue, {"vitality": 5}, element_id=element.id)
+    assert again.ok and again.project.identity_elements[0].scores.vitality == 5
+    refused = audit.save_element(empty, catalogue, dict(GOOD, name=""))
+    assert not refused.ok and refused.issues[0].code == "required" and refused.issues[0].row is None
+
+
+def test_no_change_is_not_a_change(catalogue, sample):
+    edit = audit.set_elements(sample, catalogue, audit.element_rows(sample))
+    assert edit.ok and not edit.changed
+
+
+def test_actors_table_and_form(catalogue):
+    empty = Project(id="perm-krai", region=Region(name="Пермский край", country="RU"))
+    edit = audit.add_actor(empty, catalogue, {"name": "Министерство культуры", "sector": "власть",
+                                              "level": "региональный", "industries": []})
+    assert edit.ok and edit.project.actors[0].sector == "government" and edit.project.actors[0].level == "regional"
+    bad = audit.set_actors(empty, catalogue, [{"name": "Вуз", "sector": "university", "level": "галактический"}])
+    assert [(i.code, i.row, i.path) for i in bad.issues] == [("choice", 1, ("level",))]
 
 
 def test_new_row_gets_an_id_from_its_name_and_empty_rows_are_skipped(catalogue):
     rows = [{"name": "Шығыс Салбұрын", "component": "symbolic", "layer": "cultural", "uniqueness": 5.0,
-             "recognition": 4, "vitality": 4, "industries": "recreation_entertainment"}, {"name": None}]
+             "recognition": 4, "vitality": 4, "industries": "recreation_entertainment"}, {"name": None, "id": None}]
     elements, errors = audit.elements_from_rows(rows, catalogue)
     assert errors == [] and [e.id for e in elements] == ["shygys_salburyn"]
     assert elements[0].scores.uniqueness == 5 and elements[0].provenance.basis == "user"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from policy_engine.catalogue import LEVELS, load_catalogue
+from policy_engine.catalogue import LEVELS, SourceRef, Text, cite, load_catalogue, locator_text
 from policy_engine.seedfile import SeedError
 
 CANONICAL = [
@@ -47,7 +47,7 @@ def test_everything_cites_a_known_source(catalogue):
     cited += [i.source for i in catalogue.industries] + [k.source for k in catalogue.kpis]
     cited += [g.source for g in catalogue.rules.significance] + [catalogue.rules.evidence.source]
     cited += [t.source for t in catalogue.cluster_types] + [c.source for c in catalogue.countries]
-    assert cited and all(s.doc in known and s.locator.strip() for s in cited)
+    assert cited and all(s.doc in known and locator_text(s.locator, 'en').strip() for s in cited)
     for ind in catalogue.industries:
         assert all(ref in known for code in ind.codes for ref in code.refs)
 
@@ -204,3 +204,101 @@ def test_country_with_an_unknown_level(seeds_copy):
 def test_significance_group_with_an_unknown_level(seeds_copy):
     edit(seeds_copy, "rules.yaml", lambda d: d["significance"][0]["levels"].append("galactic"))
     assert "rules.yaml, field significance[0].levels[1]" in error_of(seeds_copy)
+
+
+# --- citations in the reader's language -----------------------------------------------------------
+
+# Latin-letter names a Russian or Kazakh text may keep as they are: the project's name and the
+# codes and registers cited under their own names. Everything else in Latin letters is English
+# that should have been translated, or an internal key.
+KEPT_AS_IS = ("Genius Loci", "ESSnet-Culture", "DCMS", "NACE", "OKVED", "KPI")
+
+
+def english_words(text: str, user_text: tuple[str, ...] = ()) -> set[str]:
+    """Latin-letter words of three letters or more left in `text` once the names kept as they are and
+    the user's own text (names typed into the project) are taken out."""
+    for kept in sorted(KEPT_AS_IS + tuple(user_text), key=len, reverse=True):
+        text = text.replace(kept, " ")
+    return set(re.findall(r"[A-Za-z]{3,}", text))
+
+
+def every_source_ref(value, found=None) -> list[SourceRef]:
+    """Every SourceRef inside a loaded seed value (the catalogue, or a file of its own)."""
+    found = [] if found is None else found
+    if isinstance(value, SourceRef):
+        found.append(value)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            every_source_ref(item, found)
+    elif isinstance(value, dict):
+        for item in value.values():
+            every_source_ref(item, found)
+    elif hasattr(type(value), "model_fields"):
+        for name in type(value).model_fields:
+            every_source_ref(getattr(value, name), found)
+    return found
+
+
+def all_citations(catalogue) -> list[SourceRef]:
+    from policy_engine.clusters import load_weights
+    from policy_engine.monitoring import load_rules
+
+    return every_source_ref(catalogue) + [load_weights().source, load_rules().source]
+
+
+def test_the_walk_finds_every_kind_of_citation(catalogue):
+    refs = all_citations(catalogue)
+    expected = (len(catalogue.industries) + len(catalogue.measures) + len(catalogue.cluster_types) +
+                len(catalogue.kpis) + len(catalogue.countries) + len(catalogue.rules.rules) + 3 + 1 + 2 +
+                len(catalogue.identity.components) + len(catalogue.identity.layers) +
+                len(catalogue.identity.scores.criteria))
+    assert len(refs) == expected
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_every_citation_reads_in_russian_and_kazakh(catalogue, lang):
+    for ref in all_citations(catalogue):
+        text = cite(ref, catalogue, lang)
+        assert not english_words(text), f"{ref}: {text}"
+        assert catalogue.source(ref.doc).short.get(lang) in text
+    for source in catalogue.sources:  # the documents' short names, which every citation starts with
+        assert not english_words(source.short.get(lang)), source.id
+
+
+def test_no_citation_shows_an_internal_key(catalogue):
+    """Not even in English: `evidence.step_up_min_strong` means nothing to a reader."""
+    for ref in all_citations(catalogue):
+        for lang in ("en", "ru", "kk"):
+            text = cite(ref, catalogue, lang)
+            assert "_" not in text and not re.search(r"[a-z]\.[a-z]", text), text
+
+
+def test_a_translated_locator_is_in_each_language(catalogue):
+    translated = [r for r in all_citations(catalogue) if isinstance(r.locator, Text)]
+    assert translated, "the seeds translate their locators"
+    for ref in translated:
+        assert cite(ref, catalogue, "ru") != cite(ref, catalogue, "en")
+        assert re.search("[а-яё]", locator_text(ref.locator, "ru").lower())
+        assert re.search("[а-яёәіңғүұқөһ]", locator_text(ref.locator, "kk").lower())
+
+
+def test_the_project_cites_its_own_parameters_by_what_they_mean(catalogue):
+    ref = catalogue.rules.rule("evidence_up").source
+    assert ref.doc == "genius_loci"
+    assert "Genius Loci" in cite(ref, catalogue, "ru") and "порог" in cite(ref, catalogue, "ru")
+    assert "правила проекта" in cite(ref, catalogue, "ru") and "жоба ережелері" in cite(ref, catalogue, "kk")
+
+
+def test_a_locator_as_the_paper_names_it_is_said_in_each_language(catalogue):
+    ref = SourceRef(doc="003_ae69a361e52e8ae9", locator="Table 3, row 2; Fig. 1")
+    ru, kk, en = (cite(ref, catalogue, lang) for lang in ("ru", "kk", "en"))
+    assert "Таблица 3" in ru and "строка 2" in ru and "Рис. 1" in ru
+    assert "3-кесте" in kk and "2-жол" in kk and "1-сурет" in kk
+    assert en.endswith("Table 3, row 2; Fig. 1")  # English keeps the paper's own words
+    assert catalogue.industry("music").source.locator == "Fig. 1"  # seeds keep such names as strings
+
+
+def test_a_translated_locator_needs_all_three_languages(seeds_copy):
+    edit(seeds_copy, "measures.yaml", lambda d: d[0]["source"].update(locator={"en": "table", "ru": "таблица"}))
+    assert "measures.yaml: entry 1 ('fed_targeted_loans'), field source.locator" in error_of(seeds_copy)
+

@@ -89,22 +89,22 @@ def test_validate_reports_reference_errors(tmp_path, sample):
     path.write_text(sample.to_json(), encoding="utf-8")
     r = run("validate", str(path))
     assert r.returncode == 1
-    assert "clusters[0].industries: unknown industry 'basket_weaving'" in r.stderr
+    assert "clusters › 1 › industries — there is no industry “basket_weaving”" in r.stderr
 
 
 @pytest.mark.parametrize("args, content, message", [
-    (["validate", "{path}"], "{not json", "not valid JSON"),
-    (["validate", "{path}"], '{"id": "x"}', "region: Field required"),
-    (["classify", "--project", "{path}"], "[]", "a project is a JSON object"),
+    (["validate", "{path}"], "{not json", "Not valid JSON (line 1, column 2)"),
+    (["validate", "{path}"], '{"id": "x"}', "region — a required field is empty"),
+    (["classify", "--project", "{path}"], "[]", "not a project (a JSON object is needed)"),
     (["classify", "--project", "{missing}"], None, "no such file"),
     (["classify", "--project", "{dir}"], None, "is a directory"),
     (["sample", "atlantis"], None, "no sample called 'atlantis'; available: east-kazakhstan"),
-    (["validate", "{path}"], "", "not valid JSON"),
-    (["validate", "{path}"], "\x00\x01\x02garbage", "not valid JSON"),
+    (["validate", "{path}"], "", "is the file truncated?"),
+    (["validate", "{path}"], "\x00\x01\x02garbage", "Not valid JSON"),
     (["validate", "{path}"], '{"schema_version": 1, "id": "x", "region": {"name": 5, "country": "KZ"}, "cycle": "two"}',
-     "region.name: Input should be a valid string; cycle: Input should be a valid integer"),
+     "region › name — must be text; cycle — “two” is not a whole number"),
     (["classify", "--project", "{path}"], '{"schema_version": 1, "id": "x", "region": {"name": "R", "country": "ZZ"}}',
-     "region.country: unknown country 'ZZ'"),
+     "region › country — there is no country “ZZ”"),
     (["classify", "--project", ""], None, "no file given"),
 ])
 def test_bad_input_gets_one_line_and_no_traceback(tmp_path, args, content, message):

@@ -27,7 +27,7 @@ def test_next_cycle_applies_the_review_and_keeps_the_results(sample, catalogue):
     keys = [(m.measure, m.cluster) for m in nxt.measures]
     assert (dropped.measure, dropped.cluster) not in keys and len(nxt.measures) == len(sample.measures) - 1
     kept = next(m for m in nxt.measures if (m.measure, m.cluster) == (adjusted.measure, adjusted.cluster))
-    assert kept.note.endswith("cycle 1 review: adjust — halve the application form")
+    assert kept.note.endswith("halve the application form")  # the review's words, no engine sentence
     assert nxt.review is None
     [summary] = nxt.previous_cycles
     assert (summary.cycle, summary.closed_on, summary.summary) == (1, date(2026, 12, 15), "first year")
@@ -36,3 +36,19 @@ def test_next_cycle_applies_the_review_and_keeps_the_results(sample, catalogue):
     assert nxt.kpis == sample.kpis  # every actual carried
     again = next_cycle(nxt, catalogue, closed_on=date(2027, 12, 15))
     assert [c.cycle for c in again.previous_cycles] == [1, 2]
+
+
+def test_the_closed_cycles_kpis_are_named_in_the_readers_language(sample, catalogue):
+    from policy_engine.monitoring import result_name
+
+    nxt = next_cycle(sample, catalogue)
+    data = nxt.to_json()
+    for k in sample.kpis:
+        if k.custom is None:  # no catalogue name, in any language, is written into the project
+            assert catalogue.kpi(k.kpi).name.en not in data and catalogue.kpi(k.kpi).name.ru not in data
+    [summary] = nxt.previous_cycles
+    for lang in ("ru", "kk"):
+        assert [result_name(r, catalogue, lang) for r in summary.results] == [
+            k.custom.name if k.custom else catalogue.kpi(k.kpi).name.get(lang) for k in sample.kpis]
+    assert type(nxt).from_json(data) == nxt  # and the project reads back as it was
+

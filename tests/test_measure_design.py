@@ -1,5 +1,5 @@
-"""Iteration 3's engine helpers: classification rows, overrides, the level x type matrix, the check of the
-chosen-measures table, and budgets by level and cluster."""
+"""Iteration 3's engine: classification rows, the edit operations (overrides, the chosen-measures table,
+one measure from the form) with their coded issues, the level x type matrix, and budgets by level and cluster."""
 
 from __future__ import annotations
 
@@ -8,19 +8,14 @@ from datetime import date, datetime
 
 import pandas as pd
 import pytest
-from pydantic import ValidationError
 
 from policy_engine import measure_design as md
-from policy_engine.project import Cluster, Override, SelectedMeasure
+from policy_engine.project import Cluster, CreativeEconomy, Project, Region, SelectedMeasure
 from policy_engine.rules import classify_all
 
 LABELS = {k: k for k in ("level", "type", "count", "titles", "budget", "cluster", "measures", "industry",
                          "significance", "levels")}
 TYPES = {"economic": "econ", "organizational": "org", "legal": "law"}
-
-
-def override(industry="media", significance="high", justification="A regional media programme, Table 3", by="Dana"):
-    return Override(industry=industry, significance=significance, justification=justification, by=by)
 
 
 @pytest.mark.parametrize("country, lang, names", [
@@ -49,46 +44,92 @@ def test_classification_rows_of_no_decisions_is_empty(catalogue):
 
 # --- overrides ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("kwargs, fields", [
-    ({"justification": "too short"}, ["justification"]),  # 9 characters
-    ({"justification": "          x         "}, ["justification"]),  # spaces do not count
-    ({"by": "  "}, ["by"]),
-    ({"justification": "", "by": ""}, ["justification", "by"]),
-    ({"significance": "huge"}, ["significance"]),
+def empty_russian() -> Project:
+    """A region the samples never saw: no clusters, no elements, no overrides, money in roubles."""
+    return Project(id="perm-krai", region=Region(name="Пермский край", country="RU"),
+                   economy=CreativeEconomy(currency="RUB", unit="thousand"))
+
+
+def test_the_first_override_of_an_empty_project_is_set(catalogue):
+    project = empty_russian()
+    edit = md.set_override(project, catalogue, "design", "high", "  Пермский дизайн-кластер, таблица 3 ", " Дана ")
+    assert edit.ok and edit.changed
+    [o] = edit.project.overrides
+    assert (o.industry, o.significance, o.justification, o.by) == \
+        ("design", "high", "Пермский дизайн-кластер, таблица 3", "Дана")
+    assert o.decided_on == date.today()
+    assert project.overrides == []  # the original is left alone
+    assert classify_all(catalogue, edit.project)[0].industry  # the rules read it
+
+
+def test_an_override_names_industry_and_significance_in_any_language(catalogue):
+    edit = md.set_override(empty_russian(), catalogue, "Дизайн", "ВЫСОКАЯ", "Пермский дизайн-кластер", "Дана")
+    assert edit.ok and [(o.industry, o.significance) for o in edit.project.overrides] == [("design", "high")]
+
+
+@pytest.mark.parametrize("kwargs, codes", [
+    ({"justification": "too short"}, [("override_justification", ("override.justification",))]),  # 9 characters
+    ({"justification": "          x         "}, [("override_justification", ("override.justification",))]),
+    ({"by": "  "}, [("override_by", ("override.by",))]),
+    ({"justification": "", "by": ""}, [("override_justification", ("override.justification",)),
+                                       ("override_by", ("override.by",))]),
+    ({"significance": "huge"}, [("choice", ("override.significance",))]),
+    ({"industry": "alchemy"}, [("choice", ("override.industry",))]),
+    ({"industry": None}, [("required", ("override.industry",))]),
 ])
-def test_override_problems_name_the_field_the_model_refused(kwargs, fields):
-    with pytest.raises(ValidationError) as info:
-        override(**kwargs)
-    problems = md.override_problems(info.value)
-    assert [f for f, _ in problems] == fields
-    assert all(message and not message.startswith("Value error") for _, message in problems)
+def test_a_refused_override_says_why_and_changes_nothing(catalogue, kwargs, codes):
+    project = empty_russian()
+    args = {"industry": "media", "significance": "high", "justification": "A regional media programme",
+            "by": "Dana"} | kwargs
+    edit = md.set_override(project, catalogue, **args)
+    assert not edit.ok and not edit.changed and edit.project == project
+    assert [(i.code, i.path) for i in edit.issues] == codes
 
 
-def test_a_justification_of_exactly_ten_characters_is_enough():
-    assert override(justification="0123456789").justification == "0123456789"
+def test_a_refused_override_in_russian_and_kazakh(catalogue):
+    edit = md.set_override(empty_russian(), catalogue, "design", "high", "потому", "")
+    assert [i.text("ru") for i in edit.issues] == [
+        "Обоснование — нужно письменное обоснование (не короче 10 символов): чем случай региона отличается от "
+        "типологии", "Кто решил — укажите, кто принял решение о переопределении"]
+    assert [i.text("kk") for i in edit.issues] == [
+        "Негіздеме — жазбаша негіздеме керек (кемінде 10 таңба): өңір жағдайы типологиядан несімен ерекшеленеді",
+        "Кім шешті — қайта анықтау туралы шешімді кім қабылдағанын көрсетіңіз"]
 
 
-@pytest.mark.parametrize("existing, new, expected", [
-    ([], override("media"), ["media"]),
-    (["software"], override("media"), ["software", "media"]),
-    (["software", "media", "design"], override("media", "low"), ["software", "media", "design"]),  # replaced in place
+def test_a_justification_of_exactly_ten_characters_is_enough(catalogue):
+    assert md.set_override(empty_russian(), catalogue, "media", "high", "0123456789", "Dana").ok
+
+
+def test_an_override_is_replaced_in_place_and_the_same_decision_again_changes_nothing(catalogue, sample):
+    before = [o.industry for o in sample.overrides]
+    assert "software" in before
+    edit = md.set_override(sample, catalogue, "media", "medium", "Akimat media programme", "Dana")
+    assert [o.industry for o in edit.project.overrides] == [*before, "media"]
+    replaced = md.set_override(edit.project, catalogue, "software", "high", "A new IT park, 2026", "Dana")
+    assert [o.industry for o in replaced.project.overrides] == [*before, "media"]
+    assert next(o for o in replaced.project.overrides if o.industry == "software").significance == "high"
+    again = md.set_override(edit.project, catalogue, "media", "medium", " Akimat media programme ", "Dana")
+    assert again.ok and not again.changed and again.project == edit.project
+
+
+@pytest.mark.parametrize("existing, removed, expected, changed", [
+    (["software", "media"], "media", ["software"], True),
+    (["software", "media"], "Медиа", ["software"], True),
+    (["software"], "media", ["software"], False),  # nothing to remove
+    ([], "media", [], False),
 ])
-def test_with_override_adds_or_replaces(sample, existing, new, expected):
-    sample.overrides = [override(i, "medium") for i in existing]
-    changed = md.with_override(sample, new)
-    assert [o.industry for o in changed.overrides] == expected
-    assert next(o for o in changed.overrides if o.industry == new.industry) == new
-    assert [o.industry for o in sample.overrides] == existing  # the original is left alone
+def test_remove_override(catalogue, existing, removed, expected, changed):
+    project = empty_russian()
+    for industry in existing:
+        project = md.set_override(project, catalogue, industry, "medium", "A reason long enough", "Dana").project
+    edit = md.remove_override(project, catalogue, removed)
+    assert edit.ok and edit.changed == changed
+    assert [o.industry for o in edit.project.overrides] == expected
 
 
-@pytest.mark.parametrize("existing, removed, expected", [
-    (["software", "media"], "media", ["software"]),
-    (["software"], "media", ["software"]),  # nothing to remove
-    ([], "media", []),
-])
-def test_without_override(sample, existing, removed, expected):
-    sample.overrides = [override(i, "medium") for i in existing]
-    assert [o.industry for o in md.without_override(sample, removed).overrides] == expected
+def test_removing_an_unknown_industry_is_refused(catalogue):
+    edit = md.remove_override(empty_russian(), catalogue, "alchemy")
+    assert [i.code for i in edit.issues] == ["choice"]
 
 
 # --- the matrix --------------------------------------------------------------------------------
@@ -144,34 +185,51 @@ GOOD = {"cluster": "living-crafts", "measure": "mun_micro_grants", "owner": "Aki
 
 @pytest.mark.parametrize("change, codes", [
     ({}, []),
-    ({"measure": None}, ["measure_missing"]),
-    ({"measure": "  "}, ["measure_missing"]),
-    ({"measure": "mun_flying_carpets"}, ["measure_unknown"]),
-    ({"cluster": "atlantis"}, ["cluster_unknown"]),
-    ({"budget": -1.0}, ["budget_negative"]),
-    ({"budget": "a lot"}, ["budget_not_number"]),
-    ({"budget": math.inf}, ["budget_not_number"]),
-    ({"start": "2026-13-01"}, ["date_invalid"]),
+    ({"measure": None}, ["required"]),
+    ({"measure": "  "}, ["required"]),
+    ({"measure": "mun_flying_carpets"}, ["choice"]),
+    ({"cluster": "atlantis"}, ["choice"]),
+    ({"budget": -1.0}, ["min"]),
+    ({"budget": "a lot"}, ["a_number"]),
+    ({"budget": math.inf}, ["a_number"]),
+    ({"start": "2026-13-01"}, ["a_date"]),
     ({"start": date(2026, 12, 1)}, ["end_before_start"]),
-    ({"measure": "nope", "budget": -3, "end": date(2026, 1, 1)},
-     ["measure_unknown", "budget_negative", "end_before_start"]),
+    ({"measure": "nope", "budget": -3, "end": date(2026, 1, 1)}, ["choice", "min"]),
+    ({"measure": None, "cluster": "atlantis"}, ["choice", "required"]),
 ])
-def test_rows_with_errors_are_named_and_not_kept(catalogue, sample, change, codes):
-    rows = [GOOD, GOOD | change]
-    measures, errors, _ = md.measures_from_rows(rows, sample, catalogue, classify_all(catalogue, sample), "en")
-    assert [e.code for e in errors] == codes
-    assert all(e.row == 2 for e in errors)
-    assert len(measures) == (2 if not codes else 1)
+def test_rows_with_errors_are_coded_at_their_row_and_refuse_the_table(catalogue, sample, change, codes):
+    rows = [GOOD, GOOD | {"cluster": None} | change]
+    read, issues = md.read_measures(rows, sample, catalogue, "en")
+    assert [i.code for i in issues] == codes
+    assert all(i.row == 2 for i in issues)
+    assert len(read) == (2 if not codes else 1)
+    edit = md.set_measures(sample, catalogue, rows)
+    assert edit.ok == (not codes)
+    if codes:
+        assert edit.project == sample and not edit.changed
+
+
+def test_a_row_issue_names_the_row_the_measure_and_the_field_in_each_language(catalogue, sample):
+    edit = md.set_measures(sample, catalogue, [GOOD | {"budget": -5.0}], "ru")
+    [issue] = edit.issues
+    assert issue.text("ru") == "Строка 1 «Муниципальные микрогранты»: Бюджет — должно быть не меньше 0"
+    assert issue.text("kk").startswith("1-жол «") and issue.text("kk").endswith("Бюджет — кемінде 0 болуы керек")
 
 
 @pytest.mark.parametrize("change, expected", [
     ({"budget": None}, {"budget": 0.0}),
     ({"budget": float("nan")}, {"budget": 0.0}),
     ({"budget": "12.5"}, {"budget": 12.5}),
+    ({"budget": "1 234,5"}, {"budget": 1234.5}),
     ({"budget": 0}, {"budget": 0.0}),
     ({"cluster": None}, {"cluster": None}),
     ({"cluster": ""}, {"cluster": None}),
     ({"cluster": md.REGION_WIDE}, {"cluster": None}),
+    ({"cluster": "Весь регион"}, {"cluster": None}),  # a pasted label in Russian
+    ({"cluster": "Living crafts of the Altai"}, {"cluster": "living-crafts"}),  # the cluster's name
+    ({"measure": "муниципальные микрогранты"}, {"measure": "mun_micro_grants"}),
+    ({"measure": "Муниципальные микрогранты · муниципальный · экономические"},
+     {"measure": "mun_micro_grants"}),  # the table's whole label
     ({"start": "2026-03-01", "end": "2026-03-01T00:00:00"}, {"start": date(2026, 3, 1), "end": date(2026, 3, 1)}),
     ({"start": pd.Timestamp("2026-04-02"), "end": datetime(2026, 5, 3, 12)},
      {"start": date(2026, 4, 2), "end": date(2026, 5, 3)}),
@@ -179,9 +237,9 @@ def test_rows_with_errors_are_named_and_not_kept(catalogue, sample, change, code
     ({"owner": "  Akimat  ", "note": pd.NA}, {"owner": "Akimat", "note": ""}),
 ])
 def test_cells_as_the_editor_returns_them_are_read(catalogue, sample, change, expected):
-    measures, errors, _ = md.measures_from_rows([GOOD | change], sample, catalogue, [], "en")
-    assert errors == []
-    assert measures[0].model_dump(include=set(expected)) == expected
+    read, issues = md.read_measures([GOOD | change], sample, catalogue, "en")
+    assert issues == []
+    assert read[0][1].model_dump(include=set(expected)) == expected
 
 
 @pytest.mark.parametrize("row", [
@@ -190,11 +248,106 @@ def test_cells_as_the_editor_returns_them_are_read(catalogue, sample, change, ex
     {"cluster": md.REGION_WIDE, "measure": None, "budget": None},  # the column's default for a new row
 ])
 def test_an_empty_new_row_is_skipped(catalogue, sample, row):
-    assert md.measures_from_rows([row], sample, catalogue, [], "en") == ([], [], [])
+    assert md.read_measures([row], sample, catalogue) == ([], [])
+    assert not md.set_measures(sample.model_copy(update={"measures": []}), catalogue, [row]).changed
 
+
+@pytest.mark.parametrize("row", [
+    {"owner": "Минкультуры края"},
+    {"cluster": md.REGION_WIDE, "budget": 10.0},
+    {"start": "2026-01-01"},
+])
+def test_a_half_filled_new_row_is_an_issue_not_dropped(catalogue, row):
+    project = empty_russian()
+    edit = md.set_measures(project, catalogue, [row], "ru")
+    assert [(i.code, i.row, i.path) for i in edit.issues] == [("required", 1, ("selected_measure.measure",))]
+    assert edit.issues[0].text("ru") == "Строка 1: Мера — обязательное поле не заполнено"
+    assert edit.issues[0].text("kk") == "1-жол: Шара — міндетті өріс толтырылмаған"
+
+
+def test_the_first_measures_of_an_empty_project(catalogue):
+    project = empty_russian()
+    rows = [{"cluster": md.REGION_WIDE, "measure": "reg_grants", "owner": "Минкультуры", "budget": 1500.0,
+             "start": "2026-03-01", "end": "2026-12-31", "note": ""},
+            {"cluster": None, "measure": None, "budget": None}]  # an empty row the editor added
+    edit = md.set_measures(project, catalogue, rows, "ru")
+    assert edit.ok and edit.changed
+    assert edit.project.measures == [SelectedMeasure(measure="reg_grants", owner="Минкультуры", budget=1500,
+                                                     start=date(2026, 3, 1), end=date(2026, 12, 31))]
+
+
+def test_rows_are_known_by_measure_and_cluster_so_a_deleted_row_moves_nothing(catalogue, sample):
+    rows = md.measure_rows(sample)
+    edit = md.set_measures(sample, catalogue, rows[1:])  # the first row deleted
+    assert edit.ok and edit.project.measures == sample.measures[1:]
+
+
+def test_a_measure_chosen_twice_for_the_same_cluster_is_refused(catalogue, sample):
+    rows = md.measure_rows(sample)
+    edit = md.set_measures(sample, catalogue, [*rows, rows[2] | {"owner": "Someone else"}])
+    assert [(i.code, i.row, i.values) for i in edit.issues] == [("measure_twice", len(rows) + 1, {"row": 3})]
+    assert "в строке 3" in edit.issues[0].text("ru")
+    # the same measure for another cluster is another choice
+    other = rows[2] | {"cluster": next(c.id for c in sample.clusters if c.id != rows[2]["cluster"])}
+    assert md.set_measures(sample, catalogue, [*rows, other]).ok
+
+
+def test_an_unchanged_table_changes_nothing(catalogue, sample):
+    edit = md.set_measures(sample, catalogue, md.measure_rows(sample))
+    assert edit.ok and not edit.changed and edit.project == sample
+
+
+def test_the_samples_measures_round_trip_through_the_editor_rows(catalogue, sample):
+    read, issues = md.read_measures(md.measure_rows(sample), sample, catalogue)
+    assert issues == [] and [m for _, m in read] == sample.measures
+
+
+# --- one measure from the form -----------------------------------------------------------------
+
+def test_add_the_first_measure_with_owner_budget_and_dates(catalogue):
+    project = empty_russian()
+    edit = md.add_measure(project, catalogue, "reg_grants", md.REGION_WIDE, " Минкультуры ", 250.0,
+                          date(2026, 3, 1), date(2026, 12, 1), "пилот", lang="ru")
+    assert edit.ok and edit.changed
+    assert edit.project.measures == [SelectedMeasure(measure="reg_grants", owner="Минкультуры", budget=250,
+                                                     start=date(2026, 3, 1), end=date(2026, 12, 1), note="пилот")]
+    second = md.add_measure(edit.project, catalogue, "Фестивали и крупные культурные события", None, lang="ru")
+    assert [m.measure for m in second.project.measures] == ["reg_grants", "mun_festivals"]
+
+
+@pytest.mark.parametrize("kwargs, codes", [
+    ({"measure": None}, ["required"]),
+    ({"measure": "mun_flying_carpets"}, ["choice"]),
+    ({"cluster": "atlantis"}, ["choice"]),
+    ({"budget": -1.0}, ["min"]),
+    ({"start": date(2026, 5, 1), "end": date(2026, 4, 1)}, ["end_before_start"]),
+])
+def test_a_refused_measure_from_the_form(catalogue, kwargs, codes):
+    project = empty_russian()
+    edit = md.add_measure(project, catalogue, **({"measure": "reg_grants"} | kwargs))
+    assert [i.code for i in edit.issues] == codes and edit.project == project
+    assert all(i.row is None for i in edit.issues)
+
+
+def test_the_dates_of_an_issue_are_written_as_each_language_writes_them(catalogue):
+    edit = md.add_measure(empty_russian(), catalogue, "reg_grants", start=date(2026, 5, 1), end=date(2026, 4, 1),
+                          lang="ru")
+    [issue] = edit.issues
+    assert issue.text("ru") == "«Региональные гранты» — дата окончания 01.04.2026 раньше даты начала 01.05.2026"
+    assert "01.04.2026" in issue.text("kk") and "2026-04-01" in issue.text("en")
+
+
+def test_the_same_measure_for_the_same_cluster_again_is_refused(catalogue, sample):
+    m = sample.measures[0]
+    edit = md.add_measure(sample, catalogue, m.measure, m.cluster, "x", lang="ru")
+    assert [i.code for i in edit.issues] == ["measure_chosen"]
+    assert edit.issues[0].text("ru").endswith("измените её строку в таблице")
+
+
+# --- levels the cluster is not granted: warnings -----------------------------------------------
 
 @pytest.mark.parametrize("cluster, measure, code", [
-    ("oskemen-stage", "mun_public_spaces", "level_not_granted"),  # performing arts and music: medium
+    ("oskemen-stage", "mun_public_spaces", "measure_level_not_granted"),  # performing arts and music: medium
     ("oskemen-stage", "reg_grants", None),
     ("living-crafts", "mun_micro_grants", None),  # folk crafts: high
     ("ore-to-code", "reg_accelerators", None),  # software: medium by the sample's override
@@ -202,26 +355,23 @@ def test_an_empty_new_row_is_skipped(catalogue, sample, row):
 ])
 def test_a_level_the_cluster_is_not_granted_is_a_warning_not_an_error(catalogue, sample, cluster, measure, code):
     decisions = classify_all(catalogue, sample)
-    measures, errors, warnings = md.measures_from_rows([GOOD | {"cluster": cluster, "measure": measure}], sample,
-                                                       catalogue, decisions, "en")
-    assert errors == [] and len(measures) == 1
+    read, issues = md.read_measures([GOOD | {"cluster": cluster, "measure": measure}], sample, catalogue)
+    assert issues == [] and len(read) == 1
+    warnings = md.level_warnings(read, sample, catalogue, decisions, "en")
     assert [w.code for w in warnings] == ([code] if code else [])
     if code:
-        assert warnings[0].values == {"level": "district and city", "cluster": "Oskemen stage and sound"}
+        assert warnings[0].text("en") == ("Row 1 «Network of public spaces» — the district and city level is "
+                                          "not granted to the industries of “Oskemen stage and sound”")
+        assert "«районный и городской»" in warnings[0].text("ru")
 
 
 def test_the_region_wide_warning_when_no_industry_has_the_level(catalogue, sample):
     sample.clusters = []
-    decisions = classify_all(catalogue)
-    decisions = [d for d in decisions if d.significance == "low"]
-    _, _, warnings = md.measures_from_rows([GOOD | {"cluster": None}], sample, catalogue, decisions, "en")
-    assert [(w.code, w.values) for w in warnings] == [("level_not_granted_region", {"level": "district and city"})]
-
-
-def test_the_samples_measures_round_trip_through_the_editor_rows(catalogue, sample):
-    measures, errors, _ = md.measures_from_rows(md.measure_rows(sample), sample, catalogue,
-                                                classify_all(catalogue, sample), "en")
-    assert errors == [] and measures == sample.measures
+    decisions = [d for d in classify_all(catalogue) if d.significance == "low"]
+    read, _ = md.read_measures([GOOD | {"cluster": None}], sample, catalogue)
+    warnings = md.level_warnings(read, sample, catalogue, decisions)
+    assert [(w.code, w.values["level"]["en"]) for w in warnings] == \
+        [("measure_level_not_granted_region", "district and city")]
 
 
 def test_granted_levels_per_cluster(catalogue, sample):
@@ -281,6 +431,22 @@ def test_summary_table_counts_per_level_and_cluster(catalogue, sample):
         "cluster": "Nomad's Altai — festivals and routes", "federal": 1, "regional": 0, "municipal": 2,
         "measures": 3, "budget": 117.0}
     assert md.summary_table([]) == []
+
+
+@pytest.mark.parametrize("currency, unit, lang, expected", [
+    ("RUB", "thousand", "ru", "тыс. RUB"),
+    ("RUB", "million", "kk", "млн RUB"),
+    ("KZT", "million", "en", "million KZT"),
+])
+def test_money_unit_is_the_projects_own(catalogue, currency, unit, lang, expected):
+    project = empty_russian().model_copy(update={"economy": CreativeEconomy(currency=currency, unit=unit)})
+    assert md.money_unit(project, lang, catalogue) == expected
+
+
+def test_money_unit_falls_back_to_the_countrys_currency(catalogue):
+    project = empty_russian()
+    project.economy.__dict__["currency"] = None  # a project that names no currency of its own
+    assert md.money_unit(project, "ru", catalogue) == "тыс. RUB"
 
 
 # --- charts ------------------------------------------------------------------------------------

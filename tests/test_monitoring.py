@@ -11,11 +11,12 @@ import yaml
 from policy_engine.monitoring import (
     load_rules,
     planned,
+    result_name,
     results,
     status,
     suggest_decisions,
 )
-from policy_engine.project import CustomKpi, KpiTrack
+from policy_engine.project import CustomKpi, KpiResult, KpiTrack
 
 CASES = yaml.safe_load((Path(__file__).parent / "monitoring" / "kpi_status.yaml").read_text(encoding="utf-8"))
 
@@ -81,18 +82,32 @@ def test_suggestions_follow_the_pilots(sample):
     assert len(by_key) == len(sample.measures)
 
 
-def test_editing_a_kpis_years_replaces_targets_and_actuals(sample):
-    from policy_engine.monitoring import with_years, year_rows
+def test_results_keep_nothing_in_a_language(sample, catalogue):
+    sample.kpis.append(track("increase", actual=125))
+    kept = results(sample, catalogue)
+    assert results(sample, catalogue, "ru") == kept  # the language of whoever closed the cycle leaves no trace
+    assert any(k.custom for k in sample.kpis) and any(not k.custom for k in sample.kpis)
+    for r, k in zip(kept, sample.kpis):
+        # a catalogue KPI is kept by its id only; a custom one keeps the user's own name for it
+        assert (r.kpi, r.name, r.custom) == ((k.kpi, k.custom.name, True) if k.custom else (k.kpi, "", False))
+    assert kept[-1].name == "Test"
 
-    track = next(k for k in sample.kpis if k.kpi == "creative_gva_share")
-    rows = year_rows(track)
-    assert [r["year"] for r in rows] == sorted(set(track.targets) | set(track.actuals))
-    rows = [r for r in rows if r["year"] != 2028] + [{"year": 2029, "target": 1.0, "actual": float("nan")}]
-    updated, errors = with_years(sample, "creative_gva_share", rows)
-    new = next(k for k in updated.kpis if k.kpi == "creative_gva_share")
-    assert errors == [] and 2028 not in new.targets and new.targets[2029] == 1.0 and 2029 not in new.actuals
-    assert new.sourced_years == track.sourced_years  # the paper's actuals are unchanged, so still sourced
-    bad, errors = with_years(sample, "creative_gva_share", rows + [{"year": 2029, "target": 2.0, "actual": None},
-                                                                   {"year": "x", "target": 1, "actual": None}])
-    assert bad is sample and errors == [f"row {len(rows) + 1}: 2029 is listed twice",
-                                        f"row {len(rows) + 2}: the year 'x' is not a year between 1990 and 2100"]
+
+@pytest.mark.parametrize("lang", ["ru", "kk", "en"])
+def test_result_names_are_said_in_the_readers_language(sample, catalogue, lang):
+    sample.kpis.append(track("increase", actual=125))
+    for r, k in zip(results(sample, catalogue), sample.kpis):
+        expected = k.custom.name if k.custom else catalogue.kpi(k.kpi).name.get(lang)
+        assert result_name(r, catalogue, lang) == expected
+
+
+def test_a_result_saved_with_an_english_name_is_shown_in_russian(catalogue):
+    """Files written before kept a catalogue KPI's name in the language of whoever closed the cycle."""
+    old = KpiResult.model_validate({"kpi": "creative_gva", "name": "Creative gross value added", "year": 2025,
+                                    "actual": 1.0, "planned": 2.0, "status": "off_track"})
+    assert result_name(old, catalogue, "ru") == catalogue.kpi("creative_gva").name.ru
+    assert result_name(old, catalogue, "kk") == catalogue.kpi("creative_gva").name.kk
+    custom = KpiResult.model_validate({"kpi": "felt-fairs", "name": "Войлочные ярмарки", "year": None,
+                                       "actual": None, "planned": None, "status": "no_data"})
+    assert result_name(custom, catalogue, "kk") == "Войлочные ярмарки"
+

@@ -89,11 +89,12 @@ def test_invalid_identity_rows_are_refused_with_the_row_named():
     at.session_state["elements_editor"] = {"edited_rows": {}, "deleted_rows": [],
                                            "added_rows": [{"name": "New element", "component": "material",
                                                            "layer": "cultural", "uniqueness": 9, "recognition": 3,
-                                                           "vitality": 3, "industries": "basket_weaving"}]}
+                                                           "vitality": 3, "industries": ["basket_weaving"]}]}
     at.run()
     at.button(key="save_elements").click().run()
     errors = " ".join(e.value for e in at.error)
-    assert f"row {count + 1} (New element): unknown industry basket_weaving" in errors
+    assert f"Строка {count + 1} «New element»: Отрасли — «basket\\_weaving» — нет в списке" in errors or \
+        f"Строка {count + 1} «New element»" in errors and "basket\\_weaving" in errors
     assert len(stored().identity_elements) == count
 
 
@@ -115,17 +116,24 @@ def test_accepting_a_proposal_adds_a_cluster():
     at = with_sample()
     at.switch_page("pages/2_clustering.py").run()
     before = len(stored().clusters)
-    at.button(key="accept_0").click().run()
-    assert not at.exception
+    for accept in [b for b in at.button if b.key and b.key.startswith("accept_")]:
+        at.button(key=accept.key).click().run()  # a proposal the sample has not accepted yet
+        assert not at.exception
+        if len(stored().clusters) > before:
+            break
     clusters = stored().clusters
     assert len(clusters) == before + 1 and clusters[-1].status == "accepted"
+    at.button(key=accept.key).click().run()  # the same proposal again is refused, with the reason
+    assert len(stored().clusters) == before + 1
+    assert any("уже принято как кластер" in e.value for e in at.error)
 
 
 def test_cluster_target_image_edit_persists():
     at = with_sample()
     at.switch_page("pages/2_clustering.py").run()
-    at.text_area(key="cl_image_0").input("Мастерские в каждом районе к 2030 году")  # submitted with the form
-    at.button(key="FormSubmitter:cluster_form_0-Сохранить кластер").click().run()
+    first = stored().clusters[0].id
+    at.text_area(key=f"cl_image_{first}_v{at.session_state['version']}").input("Мастерские в каждом районе к 2030 году")  # submitted with the form
+    at.button(key=f"FormSubmitter:cluster_form_{first}-Сохранить кластер").click().run()
     assert not at.exception
     assert stored().clusters[0].target_image == "Мастерские в каждом районе к 2030 году"
 
@@ -141,7 +149,7 @@ def test_a_conflicting_save_is_shown_and_the_newest_version_can_be_reloaded():
     at.button(key="FormSubmitter:profile_form-Сохранить профиль").click().run()
     assert not at.exception
     assert any("изменён другим пользователем" in e.value for e in at.error)
-    assert any("promotion" in m.value for m in at.markdown)  # what the colleague changed
+    assert any("Продвижение" in m.value for m in at.markdown)  # what the colleague changed, in Russian
     assert store.load("east-kazakhstan").project.promotion.narrative == "Colleague's narrative"
     at.button(key="conflict_reload").click().run()
     assert at.session_state["project"].promotion.narrative == "Colleague's narrative"
@@ -165,7 +173,8 @@ def test_roadmap_page_previews_the_document_in_the_chosen_language():
     at.switch_page("pages/roadmap.py").run()
     assert not at.exception
     assert at.header[0].value == "Содержание документа"
-    assert [e.label for e in at.expander][0] == "1\\. Резюме"
+    labels = [e.label for e in at.expander]
+    assert labels[0] == "Рабочая группа, подписанты и дата пересмотра" and labels[1] == "1\\. Резюме"
     assert "Living crafts of the Altai" in " ".join(m.value for m in at.markdown)
     at.radio(key="doc_lang").set_value("en").run()
     assert not at.exception

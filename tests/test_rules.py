@@ -9,10 +9,14 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from policy_engine.project import Override
+from policy_engine.catalogue import cite
+from policy_engine.project import Override, Project, Region
 from policy_engine.rules import (
     Evidence, LinkedElement, classify, classify_all, decision_record, evidence_for, explain, grouped_measures,
 )
+
+from policy_engine.sample import load_sample
+from tests.test_catalogue import english_words
 
 CASES_DIR = Path(__file__).parent / "rules"
 
@@ -167,3 +171,66 @@ def test_project_overrides_are_applied(sample, catalogue):
     sample.overrides = [o]
     decisions = {d.industry: d for d in classify_all(catalogue, sample)}
     assert decisions["video_games"].significance == "medium" and decisions["video_games"].overridden
+
+
+# --- every explanation in the reader's language -------------------------------------------------
+
+def projects() -> list[Project]:
+    """The sample (with an audit, overrides, Kazakh levels) and an empty project of a Russian region."""
+    return [load_sample("east-kazakhstan"), Project(id="perm", region=Region(name="Пермский край", country="RU"))]
+
+
+def user_text(project: Project) -> tuple[str, ...]:
+    """What people typed into the project, which the explanations quote as it is."""
+    return tuple({e.name for e in project.identity_elements} |
+                 {x for o in project.overrides for x in (o.by, o.justification.strip())})
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_every_explanation_of_every_industry_is_in_the_readers_language(catalogue, lang):
+    for project in projects():
+        decisions = classify_all(catalogue, project)
+        assert len(decisions) == len(catalogue.industries)
+        for d in decisions:
+            for firing, line in zip(d.firings, explain(d, catalogue, lang, project.region.country)):
+                assert not english_words(line, user_text(project)), f"{project.id}, {d.industry}: {line}"
+                assert cite(firing.source, catalogue, lang) in line
+
+
+def test_explanations_cite_the_paper_figure_in_russian_and_kazakh(catalogue):
+    d = classify("folk_crafts", catalogue)
+    assert "Рис. 1" in explain(d, catalogue, "ru")[0] and "1-сурет" in explain(d, catalogue, "kk")[0]
+    assert "Fig. 1" in explain(d, catalogue, "en")[0]
+
+
+def test_the_projects_own_threshold_is_cited_by_what_it_means(catalogue):
+    ev = Evidence(audit_size=9, linked=tuple(LinkedElement(name=f"e{i}", strength=5) for i in range(3)))
+    d = classify("design", catalogue, evidence=ev)
+    ru = explain(d, catalogue, "ru")[1]
+    assert d.firings[1].rule == "evidence_up"
+    assert "Genius Loci" in ru and "порог повышения значимости" in ru
+    for lang in ("en", "ru", "kk"):
+        assert "step_up_min_strong" not in " ".join(explain(d, catalogue, lang))
+
+
+def test_strengths_are_written_as_the_language_writes_numbers(catalogue):
+    ev = Evidence(audit_size=12, linked=(LinkedElement(name="Old song", strength=2.67),))
+    d = classify("cinema", catalogue, evidence=ev)
+    assert "Old song (2,67)" in explain(d, catalogue, "ru")[1]
+    assert "Old song (2.67)" in explain(d, catalogue, "en")[1]
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_growth_point_reasons_and_bottlenecks_are_in_the_readers_language(catalogue, lang):
+    from policy_engine.clusters import bottlenecks, growth_points
+
+    for project in projects():
+        names = user_text(project) + tuple({a.name for a in project.actors} | {c.name for c in project.clusters} |
+                                           {m.name for m in project.region.municipalities} |
+                                           {r.municipality for r in project.economy.employment})
+        texts = [r for p in growth_points(project, catalogue, lang=lang) for r in p.reasons]
+        texts += [b.message for b in bottlenecks(project, catalogue, lang=lang)]
+        assert texts
+        for text in texts:
+            assert not english_words(text, names), f"{project.id}: {text}"
+

@@ -14,7 +14,7 @@ from sqlmodel import SQLModel
 from policy_engine import store as store_module
 from policy_engine.project import Member
 from policy_engine.store import (
-    AccessDenied, AlreadyExists, Conflict, ImportRefused, NotFound, ReadOnly, Store, StoreError, database_url,
+    AccessDenied, AlreadyExists, Conflict, ImportRefused, Invalid, NotFound, ReadOnly, Store, StoreError, database_url,
 )
 
 AUTHOR = "Aigerim (facilitator)"
@@ -47,10 +47,12 @@ def test_import_then_export_is_byte_for_byte(store, sample_json):
 
 
 @pytest.mark.parametrize("mangle, message", [
-    (lambda b: b[: len(b) // 2], "not valid JSON"),
-    (lambda b: b.replace(b'"country": "KZ"', b'"country": 7'), "region.country"),
+    (lambda b: b[: len(b) // 2], "truncated"),
+    (lambda b: b.replace(b'"country": "KZ"', b'"country": 7'), "region › country"),
     (lambda b: b"\x00\xff" + b, "not UTF-8"),
-    (lambda b: b"", "not valid JSON"),
+    (lambda b: b"", "truncated"),
+    (lambda b: b.replace(b'"measure": "reg_strategy_act"', b'"measure": "reg_strategy_akt"', 1), "no measure “reg_strategy_akt”"),
+    (lambda b: b.replace(b'"name": "Altai', b'"name": "Al\\u0000tai', 1), "control characters"),
 ])
 def test_broken_import_is_refused_and_changes_nothing(stored, sample_json, mangle, message):
     before = counts(stored)
@@ -102,7 +104,7 @@ def test_stale_save_is_refused_with_what_changed(stored):
 
 def test_restore_makes_an_old_version_the_newest(stored, sample):
     loaded = stored.load("east-kazakhstan")
-    loaded.project.clusters.pop()
+    loaded.project.clusters[-1].target_image = "changed"
     stored.save(loaded.project, 1, "Marat")
     v3 = stored.restore("east-kazakhstan", 1, "Dana")
     assert v3 == 3
@@ -164,6 +166,51 @@ def test_closing_a_cycle_freezes_it_and_opens_the_next(stored, sample):
     assert "cycle: changed cycle" in described
 
 
+def test_closing_a_cycle_without_a_review_is_refused_and_changes_nothing(stored):
+    loaded = stored.load("east-kazakhstan")
+    v2 = stored.save(loaded.project.model_copy(update={"review": None}), 1, "Marat")
+    before = counts(stored)
+    with pytest.raises(Invalid) as refused:
+        stored.close_cycle("east-kazakhstan", v2, "Dana")
+    assert [i.code for i in refused.value.issues] == ["no_review"]
+    assert "цикл нельзя закрыть без ежегодного пересмотра" in refused.value.texts("ru")[0]
+    assert "циклді жабуға болмайды" in refused.value.texts("kk")[0]
+    assert counts(stored) == before and len(stored.cycles("east-kazakhstan")) == 1
+
+
+def test_a_save_that_changes_nothing_makes_no_version(stored):
+    loaded = stored.load("east-kazakhstan")
+    assert stored.save(loaded.project, 1, "Marat") == 1
+    assert [v.version for v in stored.history("east-kazakhstan")] == [1]
+
+
+def test_a_save_with_a_dangling_reference_is_refused(stored):
+    loaded = stored.load("east-kazakhstan")
+    gone = loaded.project.clusters.pop(0)
+    with pytest.raises(Invalid) as refused:
+        stored.save(loaded.project, 1, "Marat")
+    assert {i.values["value"] for i in refused.value.issues} == {gone.id}
+    assert [v.version for v in stored.history("east-kazakhstan")] == [1]
+
+
+@pytest.mark.parametrize("secret, accepted", [("1234567", False), ("12345678", True), ("пароль-8", True),
+                                               ("x" * 1025, False)])
+def test_one_passphrase_policy_at_create_and_at_set(store, sample, secret, accepted):
+    if accepted:
+        store.create(sample, AUTHOR, passphrase=secret)
+        assert store.load(sample.id, passphrase=secret).version == 1
+        store.set_passphrase(sample.id, secret + "!", current=secret)
+        return
+    with pytest.raises(Invalid) as refused:
+        store.create(sample, AUTHOR, passphrase=secret)
+    assert refused.value.issues[0].code in ("passphrase_short", "passphrase_long")
+    assert store.list_projects() == []
+    store.create(sample, AUTHOR)
+    with pytest.raises(Invalid):
+        store.set_passphrase(sample.id, secret)
+    assert not store.is_protected(sample.id)
+
+
 def test_closing_a_cycle_from_a_stale_version_is_a_conflict(stored):
     loaded = stored.load("east-kazakhstan")
     stored.save(loaded.project.model_copy(update={"iteration": 5}), 1, "Marat")
@@ -191,6 +238,7 @@ def test_a_protected_project_needs_its_passphrase_for_everything(store, sample_j
     loaded = store.load(pid, passphrase=secret)
     with pytest.raises(AccessDenied):
         store.save(loaded.project, 1, "intruder")
+    loaded.project.promotion.narrative += " (edited)"
     assert store.save(loaded.project, 1, AUTHOR, passphrase=secret) == 2
     with store.engine.connect() as conn:
         stored_hash = conn.execute(sa.text("SELECT passphrase_hash FROM project")).scalar()
@@ -235,6 +283,7 @@ def test_older_database_opens_after_upgrade(store_url, sample_json):
     assert loaded.version == 1 and not loaded.read_only
     assert new.export_json("east-kazakhstan").encode("utf-8") == sample_json
     assert [c.cycle for c in new.cycles("east-kazakhstan")] == [1]
+    loaded.project.promotion.narrative += " (edited)"
     assert new.save(loaded.project, 1, "new app") == 2
     new.close()
 

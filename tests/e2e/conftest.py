@@ -101,22 +101,27 @@ def app_server(tmp_path_factory):
     url = f"http://127.0.0.1:{port}"
     SERVER["database_url"] = env["DATABASE_URL"]
     try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"the app exited with code {proc.returncode} before it was healthy:\n{_tail(log)}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                    if resp.read().decode().strip() == "ok":
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"the app was not healthy after {STARTUP_TIMEOUT_S} s:\n{_tail(log)}")
-            time.sleep(0.5)
+        wait_healthy(proc, url, log)
         yield url
     finally:
         _stop(proc)
+
+
+def wait_healthy(proc: subprocess.Popen, url: str, log: Path) -> None:
+    """Polls /_stcore/health until the app answers "ok"; fails with the log's tail if it never does."""
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while True:
+        if proc.poll() is not None:
+            pytest.fail(f"the app exited with code {proc.returncode} before it was healthy:\n{_tail(log)}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.read().decode().strip() == "ok":
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail(f"the app was not healthy after {STARTUP_TIMEOUT_S} s:\n{_tail(log)}")
+        time.sleep(0.5)
 
 
 @pytest.fixture(scope="session")

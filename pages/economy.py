@@ -1,0 +1,116 @@
+"""Page 1's creative-economy part: a register imported as officials export it (title rows, a total
+row, columns mapped by hand when their headers are not recognised) and the GVA/GRP figures by year.
+Every change goes through an edit operation of policy_engine.frame."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages.shared import apply_edit, catalogue, editor_rows, lang, md_literal, money_unit, table, tr
+from policy_engine import frame
+from policy_engine.project import Project
+from policy_engine.register import RegisterError, inspect_register, read_register
+
+
+def describe_register_error(exc: RegisterError) -> str:
+    return md_literal(exc.describe(lang()))
+
+
+def register_mapping(upload):
+    """The column mapping step: None when the reader recognised every needed column, the user's
+    mapping once every needed role has a column, or False while one is still unmapped."""
+    try:
+        layout = inspect_register(upload.getvalue(), upload.name)
+    except RegisterError as exc:
+        st.error(tr("audit.register_error", message=describe_register_error(exc)))
+        return False
+    if layout.title_lines:
+        st.caption(tr("audit.header_below", line=layout.header_line))
+    if not layout.missing:
+        return None
+    with st.container(border=True):
+        st.subheader(tr("audit.mapping"))
+        st.caption(tr("audit.mapping_help", line=layout.header_line))
+        st.caption(tr("audit.mapping_preview"))
+        st.dataframe([dict(zip([f"{i + 1}. {h}" for i, h in enumerate(layout.headers)], row)) for row in layout.preview],
+                     hide_index=True, width="stretch", key="mapping_preview")
+        options = [None] + list(range(len(layout.headers)))
+        labels = {None: tr("audit.mapping_none"), **{i: f"{i + 1}. {h}" for i, h in enumerate(layout.headers)}}
+        mapping = {}
+        for role in ("code", "municipality", "employees", "revenue"):
+            mapping[role] = st.selectbox(
+                tr(f"register_role.{role}"), options, key=f"map_{role}_{upload.name}",
+                index=options.index(layout.roles[role]) if role in layout.roles else 0,
+                format_func=labels.get)
+    if any(mapping[r] is None for r in ("code", "municipality", "employees")):
+        return False
+    return mapping
+
+
+def show_register_totals(report) -> None:
+    """Total rows ("Итого", "Барлығы") checked against the sum of the used rows: a mismatch is a warning."""
+    for total in report.totals:
+        (st.warning if total.matches is False else st.caption)(md_literal(total.describe(lang())))
+
+
+def economy_section(project: Project) -> None:
+    cat, lg = catalogue(), lang()
+    upload = st.file_uploader(tr("audit.upload"), type=["csv", "txt", "xlsx"], key="register_file")
+    if upload is not None:
+        mapping = register_mapping(upload)
+        if mapping is not False and st.button(tr("audit.import_register"), key="import_register"):
+            with st.status(tr("audit.importing"), expanded=False) as status:
+                try:
+                    result = read_register(upload.getvalue(), cat, project.crosswalk, name=upload.name, columns=mapping)
+                except RegisterError as exc:
+                    status.update(state="error")
+                    st.session_state["register_error"] = describe_register_error(exc)
+                else:
+                    status.update(state="complete")
+                    st.session_state.pop("register_error", None)
+                    st.session_state["register_report"] = (project.id, result)
+                    apply_edit(frame.import_register(project, cat, result.cells), note=f"register {upload.name}")
+    if st.session_state.get("register_error"):
+        st.error(tr("audit.register_error", message=st.session_state["register_error"]))
+    report = (st.session_state.get("register_report") or (None, None))
+    report = report[1] if report[0] == project.id else None
+    if report is not None:
+        st.info(tr("audit.imported", used=f"{report.rows_used:,}", total=f"{report.rows_total:,}",
+                   rejected=f"{len(report.rejected):,}"))
+        show_register_totals(report)
+        if report.rejected:
+            st.caption(tr("audit.rejected"))
+            st.dataframe([{tr("audit.line"): r.line, tr("audit.reason"): r.describe(lg)} for r in report.rejected[:5000]],
+                         hide_index=True, width="stretch", key="rejected_table")
+
+    with st.expander(tr("frame.gva"), expanded=False):
+        st.caption(tr("frame.gva_help"))
+        unit_text = money_unit(project)
+        gva = st.data_editor(
+            table(frame.gva_rows(project), frame.GVA_COLUMNS), key="gva_editor", num_rows="dynamic", width="stretch",
+            hide_index=True, column_config={
+                "year": st.column_config.NumberColumn(tr("frame.col.year"), min_value=1990, max_value=2100, step=1,
+                                                      format="%d", required=True),
+                "territory": st.column_config.TextColumn(tr("frame.col.territory"), required=True),
+                "creative_gva": st.column_config.NumberColumn(tr("frame.col.creative_gva", unit=unit_text), min_value=0),
+                "grp": st.column_config.NumberColumn(tr("frame.col.grp", unit=unit_text), min_value=0),
+            })
+        with st.form("gva_form"):
+            left, right = st.columns(2)
+            region_t = left.text_input(tr("frame.region_territory"), value=project.economy.region_territory or project.region.name,
+                                       key="gva_region")
+            nation_t = right.text_input(tr("frame.nation_territory"), value=project.economy.nation_territory or "",
+                                        key="gva_nation")
+            if st.form_submit_button(tr("frame.save_gva")):
+                apply_edit(frame.set_economy(project, cat, editor_rows(gva), region_t, nation_t), note="economy figures")
+        with st.form("gva_year_form", clear_on_submit=True):
+            st.markdown(f"**{tr('frame.add_gva')}**")
+            c1, c2, c3, c4 = st.columns([1, 3, 2, 2])
+            g_values = {"year": c1.number_input(tr("frame.col.year"), 1990, 2100, value=2024, step=1, key="new_gva_year"),
+                        "territory": c2.text_input(tr("frame.col.territory"), value=project.region.name, key="new_gva_territory"),
+                        "creative_gva": c3.number_input(tr("frame.col.creative_gva", unit=unit_text), min_value=0.0,
+                                                        key="new_gva_value"),
+                        "grp": c4.number_input(tr("frame.col.grp", unit=unit_text), min_value=0.0, key="new_gva_grp")}
+            if st.form_submit_button(tr("frame.add_gva")):
+                apply_edit(frame.add_gva(project, cat, g_values), note="economy year added")
+

@@ -1,0 +1,159 @@
+"""The one set of checks every write of a project goes through: the page's edit and the store's save alike.
+
+Pydantic checks each field's shape; `references` checks that every id points somewhere (the
+catalogue, or the project itself), so a misspelt measure in an imported file or a cluster deleted
+while a pilot still names it is refused before it is stored — not found later as a `KeyError` on a
+page. `check` is what the store runs on create, save, import and close; `passphrase` and
+`ready_to_close` are the store's other preconditions. All of them return coded issues
+(policy_engine/issues.py), never raise, so a caller can show every problem at once.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+from pydantic import ValidationError
+
+from .catalogue import Catalogue
+from .issues import Issue, from_validation
+from .project import Project
+
+PASSPHRASE_MIN = 8  # the one passphrase policy, used by the store, the app and the CLI
+PASSPHRASE_MAX = 1024  # hashing is slow on purpose; an unbounded input would make it a weapon
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, newline and CR are text
+
+
+def passphrase(value: str | None) -> list[Issue]:
+    """The passphrase policy: none at all, or 8 to 1024 characters."""
+    if value is None or value == "":
+        return []
+    if len(value) < PASSPHRASE_MIN:
+        return [Issue(code="passphrase_short", values={"limit": PASSPHRASE_MIN})]
+    if len(value) > PASSPHRASE_MAX:
+        return [Issue(code="passphrase_long", values={"limit": PASSPHRASE_MAX})]
+    return []
+
+
+def parse(data: Any) -> tuple[Project | None, list[Issue]]:
+    """A project from decoded JSON data, or the issues that stop it."""
+    if not isinstance(data, dict):
+        return None, [Issue(code="not_a_project")]
+    issues = [] if "schema_version" in data else [Issue(code="required", path=("schema_version",))]
+    try:
+        project = Project.model_validate(data)
+    except ValidationError as exc:
+        return None, issues + from_validation(exc)
+    return (None if issues else project), issues
+
+
+def check(project: Project, catalogue: Catalogue) -> list[Issue]:
+    """Everything that must hold before a project is stored: references and clean text."""
+    return references(project, catalogue) + control_characters(project)
+
+
+def control_characters(project: Project) -> list[Issue]:
+    """Text with control characters (NUL among them: PostgreSQL refuses it, SQLite would keep it) is
+    refused on both databases alike, naming the field."""
+    out: list[Issue] = []
+
+    def walk(value: Any, path: tuple[str | int, ...]) -> None:
+        if isinstance(value, str):
+            if _CONTROL.search(value):
+                out.append(Issue(code="control_characters", path=path))
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, (*path, k) if isinstance(k, str) else path)
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                walk(v, (*path, i))
+
+    walk(project.model_dump(mode="json"), ())
+    return out
+
+
+def references(project: Project, catalogue: Catalogue) -> list[Issue]:
+    """Issues where the project names something that does not exist or names one thing twice."""
+    out: list[Issue] = []
+    industries = {i.id for i in catalogue.industries}
+    measures = {m.id for m in catalogue.measures}
+    kpis = {k.id for k in catalogue.kpis}
+    cluster_types = {t.id for t in catalogue.cluster_types}
+    countries = {c.id for c in catalogue.countries}
+    elements = {e.id for e in project.identity_elements}
+    actors = {a.id for a in project.actors}
+    clusters = {c.id for c in project.clusters}
+
+    def need(value: str | None, known: set[str], kind: str, *path: str | int) -> None:
+        if value is not None and value not in known:
+            out.append(Issue(code="unknown_ref", path=path, values={"kind": kind, "value": value}))
+
+    def each(values: Iterable[str], known: set[str], kind: str, *path: str | int) -> None:
+        for v in values:
+            need(v, known, kind, *path)
+
+    need(project.region.country, countries, "country", "region", "country")
+    for field, items in (("identity_elements", project.identity_elements), ("actors", project.actors),
+                         ("clusters", project.clusters), ("pilots", project.pilots)):
+        seen: set[str] = set()
+        for i, item in enumerate(items):
+            if item.id in seen:
+                out.append(Issue(code="duplicate_id", path=(field, i, "id"), item=item.name,
+                                 values={"value": item.id}))
+            seen.add(item.id)
+    names = [m.name.casefold() for m in project.region.municipalities]
+    for i, m in enumerate(project.region.municipalities):
+        if names.index(m.name.casefold()) != i:
+            out.append(Issue(code="duplicate_name", path=("region", "municipalities", i, "name"),
+                             values={"value": m.name}))
+    for i, e in enumerate(project.identity_elements):
+        each(e.industries, industries, "industry", "identity_elements", i, "industries")
+    for i, rec in enumerate(project.economy.employment):
+        need(rec.industry, industries | {"non_creative"}, "industry", "economy", "employment", i, "industry")
+    for i, ch in enumerate(project.crosswalk):
+        need(ch.industry, industries, "industry", "crosswalk", i, "industry")
+    for i, a in enumerate(project.actors):
+        each(a.industries, industries, "industry", "actors", i, "industries")
+    for i, t in enumerate(project.ties):
+        need(t.source, actors, "actor", "ties", i, "source")
+        need(t.target, actors, "actor", "ties", i, "target")
+    for i, c in enumerate(project.clusters):
+        each(c.industries, industries, "industry", "clusters", i, "industries")
+        each(c.identity_elements, elements, "identity_element", "clusters", i, "identity_elements")
+        each(c.lead_actors, actors, "actor", "clusters", i, "lead_actors")
+        need(c.formation_type, cluster_types, "formation_type", "clusters", i, "formation_type")
+    overridden: set[str] = set()
+    for i, o in enumerate(project.overrides):
+        need(o.industry, industries, "industry", "overrides", i, "industry")
+        if o.industry in overridden:
+            out.append(Issue(code="overridden_twice", path=("overrides", i, "industry"), values={"value": o.industry}))
+        overridden.add(o.industry)
+    for i, m in enumerate(project.measures):
+        need(m.measure, measures, "measure", "measures", i, "measure")
+        need(m.cluster, clusters, "cluster", "measures", i, "cluster")
+    for i, p in enumerate(project.pilots):
+        need(p.cluster, clusters, "cluster", "pilots", i, "cluster")
+        each(p.measures, measures, "measure", "pilots", i, "measures")
+    for i, s in enumerate(project.promotion.stories):
+        need(s.cluster, clusters, "cluster", "promotion", "stories", i, "cluster")
+    for i, ev in enumerate(project.promotion.events):
+        need(ev.cluster, clusters, "cluster", "promotion", "events", i, "cluster")
+    if project.review is not None:
+        for i, d in enumerate(project.review.decisions):
+            need(d.measure, measures, "measure", "review", "decisions", i, "measure")
+            need(d.cluster, clusters, "cluster", "review", "decisions", i, "cluster")
+    for i, k in enumerate(project.kpis):
+        if k.custom is None:
+            need(k.kpi, kpis, "kpi", "kpis", i, "kpi")
+    return out
+
+
+def ready_to_close(project: Project, catalogue: Catalogue) -> list[Issue]:
+    """Before a cycle closes (002, Table 1: the annual review of measures by KPIs closes the loop):
+    a review exists and, when the cycle chose measures, it decides on at least one of them (a
+    measure it says nothing of is kept as it is)."""
+    if project.review is None:
+        return [Issue(code="no_review", path=("review",))]
+    if project.measures and not project.review.decisions:
+        return [Issue(code="review_empty", path=("review", "decisions"))]
+    return []
