@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.shared import restore_session, tr
+from pages.shared import keep_in_address, restore_session, tr
 
 st.set_page_config(page_title="Genius Loci", page_icon=":material/explore:", layout="wide")
 restore_session()  # a reload (F5) keeps the language, the author's name and the open project
@@ -23,4 +23,6 @@ PAGES = [
     st.Page("pages/6_monitoring.py", title=tr("iter.6"), icon=":material/monitoring:", url_path="monitoring"),
     st.Page("pages/roadmap.py", title=tr("nav.roadmap"), icon=":material/description:", url_path="roadmap"),
 ]
-st.navigation(PAGES).run()  # each page draws the shared sidebar itself (pages.shared.sidebar)
+page = st.navigation(PAGES)
+keep_in_address()
+page.run()  # each page draws the shared sidebar itself (pages.shared.sidebar)

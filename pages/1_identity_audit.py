@@ -54,14 +54,15 @@ with st.expander(tr("audit.profile"), expanded=not project.region.positioning):
             apply_edit(frame.set_money(project, cat, currency, unit), note="money unit")
 
 # --- municipalities -----------------------------------------------------------------------------
-with st.expander(tr("frame.municipalities"), expanded=not project.region.municipalities):
+with st.expander(tr("frame.municipalities"), expanded=not project.region.municipalities
+                 or "open_municipalities" in st.session_state):
     st.caption(tr("frame.municipalities_help"))
     kinds = ("city", "district", "other")
     munis = st.data_editor(
         table(frame.municipality_rows(project), frame.MUNICIPALITY_COLUMNS), key="municipalities_editor",
         num_rows="dynamic", width="stretch", hide_index=True,
         column_config={
-            "name": st.column_config.TextColumn(tr("frame.col.name"), required=True),
+            "name": st.column_config.TextColumn(tr("frame.col.name")),
             **{f"name_{x}": st.column_config.TextColumn(tr(f"frame.col.name_{x}")) for x in ("ru", "kk", "en")},
             "code": st.column_config.TextColumn(tr("frame.col.code")),
             "kind": st.column_config.SelectboxColumn(tr("frame.col.kind"), options=kinds,
@@ -69,6 +70,7 @@ with st.expander(tr("frame.municipalities"), expanded=not project.region.municip
             "population": st.column_config.NumberColumn(tr("frame.col.population"), min_value=0, step=1),
         })
     if st.button(tr("frame.save_municipalities"), key="save_municipalities"):
+        st.session_state["open_municipalities"] = True
         apply_edit(frame.set_municipalities(project, cat, editor_rows(munis)), note="municipalities")
     with st.form("municipality_form", clear_on_submit=True):
         st.markdown(f"**{tr('frame.add_municipality')}**")
@@ -81,16 +83,17 @@ with st.expander(tr("frame.municipalities"), expanded=not project.region.municip
         for col, x in zip((c4, c5, c6), ("ru", "kk", "en")):
             m_values[f"name_{x}"] = col.text_input(tr(f"frame.col.name_{x}"), key=f"new_muni_name_{x}")
         if st.form_submit_button(tr("frame.add_municipality")):
+            st.session_state["open_municipalities"] = True
             apply_edit(frame.add_municipality(project, cat, m_values), note="municipality added")
 
 # --- identity elements --------------------------------------------------------------------------
 st.header(tr("audit.elements"))
 st.caption(tr("audit.elements_help"))
 vocab = audit.vocabularies(cat, project.region.country)
-score = {"min_value": 1, "max_value": 5, "step": 1, "required": True}
+score = {"min_value": 1, "max_value": 5, "step": 1}
 industry_ids = [i.id for i in cat.industries]
 named_columns = {  # the columns the elements and actors tables share; the id stays hidden
-    "id": None, "name": st.column_config.TextColumn(tr("col.name"), required=True),
+    "id": None, "name": st.column_config.TextColumn(tr("col.name")),
     "municipality": st.column_config.TextColumn(tr("col.municipality")),
     "industries": st.column_config.MultiselectColumn(tr("clustering.industries"), options=industry_ids,
                                                      format_func=industry_label.get),
@@ -102,9 +105,9 @@ edited = st.data_editor(
     column_config={
         **named_columns, "description": st.column_config.TextColumn(tr("col.description")),
         "component": st.column_config.SelectboxColumn(tr("chart.component"), options=list(vocab["component"]),
-                                                      format_func=lambda c: vocab["component"][c].get(lg), required=True),
+                                                      format_func=lambda c: vocab["component"][c].get(lg)),
         "layer": st.column_config.SelectboxColumn(tr("chart.layer"), options=list(vocab["layer"]),
-                                                  format_func=lambda c: vocab["layer"][c].get(lg), required=True),
+                                                  format_func=lambda c: vocab["layer"][c].get(lg)),
         **{c: st.column_config.NumberColumn(criteria[c], **score) for c in audit.SCORE_COLUMNS},
     },
 )
@@ -198,9 +201,9 @@ actors_edited = st.data_editor(
     column_config={
         **named_columns,
         "sector": st.column_config.SelectboxColumn(tr("col.sector"), options=list(sector_name),
-                                                   format_func=sector_name.get, required=True),
+                                                   format_func=sector_name.get),
         "level": st.column_config.SelectboxColumn(tr("col.level"), options=list(level_name),
-                                                  format_func=level_name.get, required=True),
+                                                  format_func=level_name.get),
     },
 )
 if st.button(tr("audit.save_actors"), key="save_actors"):

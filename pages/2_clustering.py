@@ -47,7 +47,10 @@ for p in proposals:
     with st.container(border=True):
         st.markdown(f"**{md_literal(p.name)}** — " + ", ".join(industry_name(x) for x in p.industries))
         st.caption(md_literal(" · ".join(p.explanation)))
-        if st.button(tr("clustering.accept"), key=f"accept_{p.id}"):
+        taken = clustering.accepted_as(project, p)
+        if taken is not None:  # said, and the button stays off: the same proposal twice is refused anyway
+            st.caption(tr("clustering.already", name=md_literal(taken.name)))
+        if st.button(tr("clustering.accept"), key=f"accept_{p.id}", disabled=taken is not None):
             apply_edit(clustering.accept_proposal(project, cat, p), note=f"cluster {p.name} accepted")
 
 # --- undo of the last destructive action --------------------------------------------------------
@@ -122,22 +125,21 @@ for c in project.clusters:
                 apply_edit(clustering.save_cluster(project, cat, c.id, values), note=f"cluster {c.id}")
             if col2.form_submit_button(tr("clustering.delete")):
                 st.session_state["confirm_delete"] = c.id
-        if st.session_state.get("confirm_delete") == c.id:
-            with st.container(border=True):
-                st.warning(tr("clustering.delete_confirm", name=c.name))
-                deps = clustering.cluster_dependents(project, c.id)
-                for kind, names in deps.items():
-                    shown = [cat.measure(n).title.get(lg) if kind in ("measures", "decisions") else n for n in names]
-                    st.text("• " + tr(f"clustering.dep.{kind}", items=", ".join(shown)))
-                if not deps:
-                    st.caption(tr("clustering.delete_nothing"))
-                yes, no = st.columns(2)
-                if yes.button(tr("clustering.delete_yes"), key=f"delete_yes_{c.id}", type="primary"):
-                    st.session_state.pop("confirm_delete", None)
-                    saved_with_undo(clustering.delete_cluster(project, cat, c.id), "delete", f"cluster {c.id} deleted")
-                if no.button(tr("clustering.delete_no"), key=f"delete_no_{c.id}"):
-                    st.session_state.pop("confirm_delete", None)
-                    st.rerun()
+    if st.session_state.get("confirm_delete") == c.id:
+        with st.container(border=True):
+            deps = clustering.cluster_dependents(project, c.id)  # asked outside the expander, so it is seen
+            st.warning(tr("clustering.delete_confirm" if deps else "clustering.delete_confirm_plain",
+                          name=md_literal(c.name)))
+            for kind, names in deps.items():
+                shown = [cat.measure(n).title.get(lg) if kind in ("measures", "decisions") else n for n in names]
+                st.text("• " + tr(f"clustering.dep.{kind}", items=", ".join(shown)))
+            yes, no = st.columns(2)
+            if yes.button(tr("clustering.delete_yes"), key=f"delete_yes_{c.id}", type="primary"):
+                st.session_state.pop("confirm_delete", None)
+                saved_with_undo(clustering.delete_cluster(project, cat, c.id), "delete", f"cluster {c.id} deleted")
+            if no.button(tr("clustering.delete_no"), key=f"delete_no_{c.id}"):
+                st.session_state.pop("confirm_delete", None)
+                st.rerun()
 
 with st.container(border=True):  # always open: a cluster is as often defined by hand as accepted
     st.markdown(f"**{tr('clustering.add')}**")

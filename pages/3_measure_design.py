@@ -147,7 +147,9 @@ with st.form("measure_form"):
     note = st.text_input(tr("measures.col.note"), key="measure_form_note")
     if st.form_submit_button(tr("measures.add_submit"), key="measure_form_submit", type="primary"):
         apply_edit(md.add_measure(project, cat, measure, cluster, owner, budget, start, end, note, lang=lg),
-                   note=f"measure {measure} added")
+                   note=f"measure {measure} added",
+                   clear={"measure_form_measure": None, "measure_form_owner": "", "measure_form_budget": 0.0,
+                          "measure_form_start": None, "measure_form_end": None, "measure_form_note": ""})
 
 st.subheader(tr("measures.table"))
 edited = st.data_editor(

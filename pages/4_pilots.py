@@ -62,14 +62,14 @@ edited = st.data_editor(
     num_rows="dynamic", width="stretch", hide_index=True,
     column_config={
         "id": None,  # hidden, but kept: it matches an edited row to its pilot (milestones, measures, story)
-        "name": st.column_config.TextColumn(tr("pilots.col.name"), required=True),
+        "name": st.column_config.TextColumn(tr("pilots.col.name")),
         "cluster": st.column_config.SelectboxColumn(tr("roadmap.col.cluster"), options=cluster_ids,
                                                     format_func=lambda c: cluster_label.get(c, c)),
         "owner": st.column_config.TextColumn(tr("pilots.col.owner")),
         "partners": st.column_config.TextColumn(tr("pilots.col.partners")),
         **{s: st.column_config.NumberColumn(source_label[s], min_value=0.0, format="%.1f") for s in pilots.SOURCES},
-        "start": st.column_config.DateColumn(tr("pilots.col.start"), required=True, format="DD.MM.YYYY"),
-        "end": st.column_config.DateColumn(tr("pilots.col.end"), required=True, format="DD.MM.YYYY"),
+        "start": st.column_config.DateColumn(tr("pilots.col.start"), format="DD.MM.YYYY"),
+        "end": st.column_config.DateColumn(tr("pilots.col.end"), format="DD.MM.YYYY"),
         "status": st.column_config.SelectboxColumn(tr("roadmap.col.status"), options=list(pilots.STATUSES),
                                                    format_func=status_label.get, default="planned"),
     },
@@ -110,8 +110,8 @@ if project.pilots:
     frame["done"] = frame["done"].astype(object)  # a bool column cannot take the None of an added row
     steps = st.data_editor(frame, key=f"milestones_{chosen}", num_rows="dynamic", width="stretch", hide_index=True,
                            column_config={
-                               "name": st.column_config.TextColumn(tr("pilots.col.milestone"), required=True),
-                               "due": st.column_config.DateColumn(tr("pilots.col.due"), required=True,
+                               "name": st.column_config.TextColumn(tr("pilots.col.milestone")),
+                               "due": st.column_config.DateColumn(tr("pilots.col.due"),
                                                                   format="DD.MM.YYYY"),
                                "done": st.column_config.CheckboxColumn(tr("pilots.col.done"), default=False)})
     if st.button(tr("pilots.save_milestones"), key="save_milestones"):

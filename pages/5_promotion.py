@@ -47,7 +47,7 @@ stories = st.data_editor(
     table(promotion.story_rows(project), promotion.STORY_COLUMNS), key="stories_editor", num_rows="dynamic",
     width="stretch", hide_index=True,
     column_config={
-        "cluster": st.column_config.SelectboxColumn(tr("roadmap.col.cluster"), options=cluster_ids, required=True,
+        "cluster": st.column_config.SelectboxColumn(tr("roadmap.col.cluster"), options=cluster_ids,
                                                     format_func=lambda c: cluster_label.get(c, c)),
         **{k: st.column_config.TextColumn(tr(f"roadmap.story.{k}")) for k in parts}})
 if st.button(tr("promotion.save_stories"), key="save_stories"):
@@ -75,10 +75,10 @@ events = st.data_editor(
     event_table, key="events_editor", num_rows="dynamic", width="stretch", hide_index=True,
     column_config={
         "id": None,  # hidden, but kept: it matches an edited row to its saved event
-        "name": st.column_config.TextColumn(tr("roadmap.col.event"), required=True),
+        "name": st.column_config.TextColumn(tr("roadmap.col.event")),
         "kind": st.column_config.SelectboxColumn(tr("roadmap.col.kind"), options=list(promotion.KINDS),
-                                                 format_func=kind_label.get, required=True, default="festival"),
-        "start": st.column_config.DateColumn(tr("pilots.col.start"), required=True, format="DD.MM.YYYY"),
+                                                 format_func=kind_label.get, default="festival"),
+        "start": st.column_config.DateColumn(tr("pilots.col.start"), format="DD.MM.YYYY"),
         "end": st.column_config.DateColumn(tr("pilots.col.end"), format="DD.MM.YYYY"),
         "venue": st.column_config.TextColumn(tr("roadmap.col.venue")),
         "municipality": st.column_config.TextColumn(tr("col.municipality")),

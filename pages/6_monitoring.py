@@ -95,7 +95,7 @@ if project.kpis:
             table(monitoring.year_rows(track), monitoring.YEAR_COLUMNS), key=f"years_editor_{chosen_kpi}",
             num_rows="dynamic", hide_index=True,
             column_config={"year": st.column_config.NumberColumn(tr("monitoring.col.year"), min_value=1990,
-                                                                 max_value=2100, step=1, format="%d", required=True),
+                                                                 max_value=2100, step=1, format="%d"),
                            "target": st.column_config.NumberColumn(tr("monitoring.target")),
                            "actual": st.column_config.NumberColumn(tr("monitoring.col.actual"))})
         if st.button(tr("monitoring.save_years"), key="save_years"):
@@ -132,7 +132,7 @@ feedback_table = table(monitoring.feedback_rows(project), monitoring.FEEDBACK_CO
 feedback_table["received"] = pd.to_datetime(feedback_table["received"])
 feedback = st.data_editor(
     feedback_table, key="feedback_editor", num_rows="dynamic", width="stretch", hide_index=True,
-    column_config={"received": st.column_config.DateColumn(tr("monitoring.col.received"), required=True,
+    column_config={"received": st.column_config.DateColumn(tr("monitoring.col.received"),
                                                            format="DD.MM.YYYY"),
                    **{k: st.column_config.TextColumn(tr(f"monitoring.col.{k}"))
                       for k in ("source", "issue", "opportunity", "response")}})
@@ -160,13 +160,13 @@ decisions = st.data_editor(
     key=f"review_editor_{project.cycle}_{lg}", num_rows="dynamic", width="stretch", hide_index=True,
     disabled=["suggested"],
     column_config={
-        "measure": st.column_config.SelectboxColumn(tr("monitoring.col.measure"), options=measure_ids, required=True,
+        "measure": st.column_config.SelectboxColumn(tr("monitoring.col.measure"), options=measure_ids,
                                                     format_func=measure_label),
         "cluster": st.column_config.SelectboxColumn(tr("monitoring.region_wide_hint"), options=cluster_ids,
                                                     format_func=lambda c: cluster_label.get(c, c)),
         "action": st.column_config.SelectboxColumn(tr("monitoring.col.action"), options=list(monitoring.ACTIONS),
-                                                   format_func=action_label.get, required=True),
-        "reason": st.column_config.TextColumn(tr("monitoring.col.reason"), required=True),
+                                                   format_func=action_label.get),
+        "reason": st.column_config.TextColumn(tr("monitoring.col.reason")),
         "change": st.column_config.TextColumn(tr("monitoring.col.change")),
         "suggested": st.column_config.CheckboxColumn(tr("monitoring.col.suggested"))})
 c1, c2 = st.columns([1, 3])

@@ -90,8 +90,8 @@ def economy_section(project: Project) -> None:
             table(frame.gva_rows(project), frame.GVA_COLUMNS), key="gva_editor", num_rows="dynamic", width="stretch",
             hide_index=True, column_config={
                 "year": st.column_config.NumberColumn(tr("frame.col.year"), min_value=1990, max_value=2100, step=1,
-                                                      format="%d", required=True),
-                "territory": st.column_config.TextColumn(tr("frame.col.territory"), required=True),
+                                                      format="%d"),
+                "territory": st.column_config.TextColumn(tr("frame.col.territory")),
                 "creative_gva": st.column_config.NumberColumn(tr("frame.col.creative_gva", unit=unit_text), min_value=0),
                 "grp": st.column_config.NumberColumn(tr("frame.col.grp", unit=unit_text), min_value=0),
             })

@@ -63,7 +63,10 @@ with st.expander(tr("home.create")):
     with st.form("create_form"):
         region = st.text_input(tr("home.create.region"), key="create_region")
         country_name = {c.id: c.name.get(lang()) for c in catalogue().countries}
-        country = st.selectbox(tr("home.create.country"), list(country_name), format_func=country_name.get,
+        usual = {"kk": "KZ", "ru": "RU"}.get(lang())  # the country of the interface's language first
+        ids = list(country_name)
+        country = st.selectbox(tr("home.create.country"), ids, format_func=country_name.get,
+                               index=ids.index(usual) if usual in ids else 0,
                                key=f"create_country_{lang()}")  # the language in the key: a switch redraws the labels
         new_id = st.text_input(tr("home.create.id"), key="create_id", help=tr("home.create.id_help"))
         secret = st.text_input(tr("home.create.protect"), type="password", key="create_passphrase")

@@ -26,13 +26,14 @@ doc_lang = st.radio(tr("roadmap.doc_lang"), ["ru", "en", "kk"], index=["ru", "en
 stamp = (project.id, st.session_state.get("version"), doc_lang)
 
 # --- who signs it off ---------------------------------------------------------------------------
-with st.expander(tr("frame.sign_off"), expanded=not (project.signatories and project.next_review)):
+with st.expander(tr("frame.sign_off"), expanded=not (project.signatories and project.next_review)
+                 or "open_sign_off" in st.session_state):
     st.caption(tr("frame.sign_off_help"))
     st.markdown(f"**{tr('frame.working_group')}**")
     members = st.data_editor(
         table(frame.member_rows(project), frame.MEMBER_COLUMNS), key="members_editor", num_rows="dynamic",
         width="stretch", hide_index=True, column_config={
-            "name": st.column_config.TextColumn(tr("frame.col.member"), required=True),
+            "name": st.column_config.TextColumn(tr("frame.col.member")),
             "role": st.column_config.TextColumn(tr("frame.col.role")),
             "organisation": st.column_config.TextColumn(tr("frame.col.organisation"))})
     st.markdown(f"**{tr('frame.signatories')}**")
@@ -41,10 +42,11 @@ with st.expander(tr("frame.sign_off"), expanded=not (project.signatories and pro
         table(frame.signatory_rows(project), frame.SIGNATORY_COLUMNS), key=f"signatories_editor_{lg}",
         num_rows="dynamic", width="stretch", hide_index=True, column_config={
             "stage": st.column_config.SelectboxColumn(tr("frame.col.stage"), options=list(stage_label),
-                                                      format_func=stage_label.get, required=True),
-            "name": st.column_config.TextColumn(tr("frame.col.member"), required=True),
+                                                      format_func=stage_label.get),
+            "name": st.column_config.TextColumn(tr("frame.col.member")),
             "position": st.column_config.TextColumn(tr("frame.col.position"))})
     if st.button(tr("frame.save_tables"), key="save_sign_off"):
+        st.session_state["open_sign_off"] = True
         apply_edit(frame.set_sign_off(project, cat, editor_rows(members), editor_rows(signers), project.next_review),
                    note="sign-off")
     left, right = st.columns(2)
@@ -54,6 +56,7 @@ with st.expander(tr("frame.sign_off"), expanded=not (project.signatories and pro
                   "role": st.text_input(tr("frame.col.role"), key="new_member_role"),
                   "organisation": st.text_input(tr("frame.col.organisation"), key="new_member_org")}
         if st.form_submit_button(tr("frame.add_member")):
+            st.session_state["open_sign_off"] = True
             apply_edit(frame.add_member(project, cat, member), note="working group member added")
     with right.form("signatory_form", clear_on_submit=True):
         st.markdown(f"**{tr('frame.add_signatory')}**")
@@ -62,11 +65,13 @@ with st.expander(tr("frame.sign_off"), expanded=not (project.signatories and pro
                   "name": st.text_input(tr("frame.col.member"), key="new_signatory_name"),
                   "position": st.text_input(tr("frame.col.position"), key="new_signatory_position")}
         if st.form_submit_button(tr("frame.add_signatory")):
+            st.session_state["open_sign_off"] = True
             apply_edit(frame.add_signatory(project, cat, signer), note="signatory added")
     with st.form("review_date_form"):
         review_day = st.date_input(tr("frame.next_review"), value=project.next_review, key="next_review",
                                    format="DD.MM.YYYY" if lg in ("ru", "kk") else "YYYY-MM-DD")
         if st.form_submit_button(tr("frame.save_review_date")):
+            st.session_state["open_sign_off"] = True
             apply_edit(frame.set_next_review(project, cat, review_day), note="next review date")
 
 # --- the files ---------------------------------------------------------------------------------

@@ -84,7 +84,10 @@ def _reset_widgets() -> None:
 
 def table(rows: list[dict], columns: list[str]):
     """Rows for st.data_editor as a DataFrame that keeps every column even when there is no row, so a
-    new project's empty table still shows its columns and "add row" (PITFALLS §8)."""
+    new project's empty table still shows its columns and "add row" (PITFALLS §8).
+
+    No column is marked `required`: the grid would hold back a half-filled new row (with an English
+    tooltip) instead of handing it to the engine, which says in the user's language what is missing."""
     import pandas as pd
 
     frame = pd.DataFrame(rows, columns=columns)
@@ -139,15 +142,16 @@ def open_project(project_id: str, passphrase: str | None = None, token: str | No
 
         token = token or secrets.token_urlsafe(24)
         unlocks()[token] = (project_id, passphrase, time.time() + UNLOCK_HOURS * 3600)
-        st.query_params["unlock"] = token
+        st.query_params["unlock"] = st.session_state["unlock_token"] = token
     else:
         st.query_params.pop("unlock", None)
+        st.session_state.pop("unlock_token", None)
 
 
 def close_project() -> None:
     for key in ("project", "version", "read_only", "passphrase", "conflict"):
         st.session_state.pop(key, None)
-    token = st.query_params.get("unlock")
+    token = st.session_state.pop("unlock_token", None) or st.query_params.get("unlock")
     if token:
         unlocks().pop(token, None)
     for key in ("project", "unlock"):
@@ -181,13 +185,28 @@ def restore_session() -> None:
             params.pop(key, None)
 
 
+def keep_in_address() -> None:
+    """Write the open project, the language and the author's name into the address on every run: a page
+    switch clears the query string, and a reload (F5) must find them there."""
+    project = st.session_state.get("project")
+    wanted = {"project": project.id if project is not None else None,
+              "unlock": st.session_state.get("unlock_token") if project is not None else None,
+              "lang": st.session_state.get("lang"), "by": st.session_state.get("author_name") or None}
+    for k, v in wanted.items():
+        if v is None:
+            if k in st.query_params:
+                del st.query_params[k]
+        elif st.query_params.get(k) != v:
+            st.query_params[k] = v
+
+
 def current() -> Project | None:
     return st.session_state.get("project")
 
 
 def author() -> str:
     """The name written into every version this session saves (typed once on the home page)."""
-    return st.session_state.get("author_name") or "facilitator"
+    return st.session_state.get("author_name") or tr("author.unnamed")
 
 
 def remember_author(key: str) -> None:

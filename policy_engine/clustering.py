@@ -26,11 +26,17 @@ def _missing(cluster_id: str) -> Issue:
     return Issue(code="unknown_ref", values={"kind": "cluster", "value": cluster_id})
 
 
+def accepted_as(project: Project, proposal: ProposedCluster) -> Cluster | None:
+    """The project's cluster that already holds this proposal (same industries and elements), if any."""
+    return next((c for c in project.clusters if set(c.industries) == set(proposal.industries)
+                 and set(c.identity_elements) == set(proposal.identity_elements)), None)
+
+
 def accept_proposal(project: Project, catalogue: Catalogue, proposal: ProposedCluster) -> Edit:
     """A proposed cluster becomes the project's; the same proposal twice is refused."""
-    for c in project.clusters:
-        if set(c.industries) == set(proposal.industries) and set(c.identity_elements) == set(proposal.identity_elements):
-            return refuse(project, [Issue(code="already_accepted", item=c.name, values={"value": c.name})])
+    taken = accepted_as(project, proposal)
+    if taken is not None:
+        return refuse(project, [Issue(code="already_accepted", values={"value": taken.name})])
     cluster = proposal_to_cluster(proposal)
     cluster = cluster.model_copy(update={"status": "accepted",
                                          "id": unique_id(cluster.id, {c.id for c in project.clusters})})

@@ -24,7 +24,7 @@ from . import edits
 from .catalogue import LEVELS, MEASURE_TYPES, Catalogue
 from .cells import blank, choice, day, text
 from .edits import Edit
-from .i18n import LANGS, t
+from .i18n import LANGS, strings, t
 from .i18n import day as written_day
 from .issues import Issue
 from .project import Override, Project, SelectedMeasure
@@ -361,7 +361,8 @@ def money_unit(project: Project, lang: str, catalogue: Catalogue | None = None) 
         from .catalogue import default_catalogue
 
         currency = (catalogue or default_catalogue()).country(project.region.country).currency
-    return f"{word} {currency}".strip()
+    key = f"currency.{currency}"
+    return f"{word} {t(key, lang) if key in strings() else currency}".strip()
 
 
 def cluster_label(project: Project, region_wide: str) -> dict[str, str]:

@@ -515,8 +515,8 @@ class Project(Model):
 
 
 def check_references(project: Project, catalogue: Catalogue) -> list[str]:
-    """Where the project names something that does not exist, in English (policy_engine/validation.py
-    has the checks, as coded issues)."""
-    from .validation import references
+    """What the store would refuse in this project (a name that points nowhere, control characters), in
+    English for the command line; policy_engine/validation.py has the checks, as coded issues."""
+    from .validation import check
 
-    return [i.text("en") for i in references(project, catalogue)]
+    return [i.text("en") for i in check(project, catalogue)]

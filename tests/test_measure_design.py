@@ -434,8 +434,8 @@ def test_summary_table_counts_per_level_and_cluster(catalogue, sample):
 
 
 @pytest.mark.parametrize("currency, unit, lang, expected", [
-    ("RUB", "thousand", "ru", "тыс. RUB"),
-    ("RUB", "million", "kk", "млн RUB"),
+    ("RUB", "thousand", "ru", "тыс. руб."),
+    ("RUB", "million", "kk", "млн рубль"),
     ("KZT", "million", "en", "million KZT"),
 ])
 def test_money_unit_is_the_projects_own(catalogue, currency, unit, lang, expected):
@@ -446,7 +446,7 @@ def test_money_unit_is_the_projects_own(catalogue, currency, unit, lang, expecte
 def test_money_unit_falls_back_to_the_countrys_currency(catalogue):
     project = empty_russian()
     project.economy.__dict__["currency"] = None  # a project that names no currency of its own
-    assert md.money_unit(project, "ru", catalogue) == "тыс. RUB"
+    assert md.money_unit(project, "ru", catalogue) == "тыс. руб."
 
 
 # --- charts ------------------------------------------------------------------------------------

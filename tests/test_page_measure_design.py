@@ -211,12 +211,12 @@ def test_an_empty_russian_project_shows_every_section_and_an_empty_table_with_it
     assert list(editor.value.columns) == md.MEASURE_COLUMNS and editor.value.empty
     config = json.loads(editor.proto.columns)
     assert set(config) >= set(md.MEASURE_COLUMNS)  # every column configured, so "add row" is drawn
-    assert config["budget"]["label"] == "Бюджет, тыс. RUB"
+    assert config["budget"]["label"] == "Бюджет, тыс. руб."
     assert [o["label"] for o in config["cluster"]["type_config"]["options"]] == ["Весь регион"]
     assert config["measure"]["type_config"]["options"][0]["label"] == \
         "Целевые займы · федеральный · экономические"  # Russia's own level names
-    assert "Общий бюджет, тыс. RUB" in [m.label for m in at.metric]
-    assert at.number_input(key="measure_form_budget").label == "Бюджет, тыс. RUB"
+    assert "Общий бюджет, тыс. руб." in [m.label for m in at.metric]
+    assert at.number_input(key="measure_form_budget").label == "Бюджет, тыс. руб."
     assert not any("KZT" in m.label for m in at.metric)
     assert len(table(at, "overridden")) == 16  # the typology classifies every industry
     assert any("типологи" in m.value for m in at.markdown)  # the explanation, in Russian

@@ -4,6 +4,7 @@ home (create), page 1 (frame, elements, register, actors), page 2 (clusters), an
 from __future__ import annotations
 
 import io
+import json
 from datetime import date
 import re
 from pathlib import Path
@@ -238,6 +239,7 @@ def test_clusters_by_hand_merge_and_delete_with_confirmation_and_undo():
 def test_a_reload_keeps_the_open_project_language_and_author():
     at = create()
     at.radio(key="lang_choice_ru").set_value("kk").run()
+    at.switch_page(CLUSTERING).run()  # a page switch clears the query string; every run writes it again
     params = {k: at.query_params[k] for k in at.query_params}
     assert params["project"] == "permskii-krai" and params["lang"] == "kk" and "by" in params
     again = app(**params)  # F5: a new session with the same address
@@ -297,3 +299,20 @@ def test_working_group_signatories_and_review_date_on_the_roadmap_page():
     cover = build_roadmap(project, default_catalogue(), "ru").cover
     assert cover.signatures.rows[0][:2] == ["Утверждаю", "Петров Пётр, министр культуры Пермского края"]
     assert ("Следующий пересмотр", "01.03.2027") in cover.facts
+
+
+@pytest.mark.parametrize("page", [AUDIT, "pages/3_measure_design.py", "pages/4_pilots.py", "pages/5_promotion.py",
+                                  "pages/6_monitoring.py", "pages/roadmap.py"])
+def test_every_table_of_an_empty_project_shows_its_columns_and_holds_back_no_half_row(page):
+    """An empty table keeps its columns (so "add row" is drawn), and no column is `required`: the grid would
+    keep a half-filled row to itself with an English tooltip instead of letting the engine say what is missing."""
+    at = create()
+    at.switch_page(page).run()
+    assert not at.exception
+    editors = [d for d in at.dataframe if d.proto.editing_mode]
+    assert editors, "no editable table on the page"
+    for editor in editors:
+        config = json.loads(editor.proto.columns)
+        shown = [c for c in editor.value.columns if (config.get(c) or {}).get("hidden") is not True]
+        assert shown, f"{editor.key}: a table with no column"
+        assert not [c for c, v in config.items() if (v or {}).get("required")], editor.key
