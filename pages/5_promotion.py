@@ -101,7 +101,10 @@ with st.expander(tr("promotion.add_event"), expanded=not pr.events):
                                      format_func=lambda c: cluster_label.get(c, c), key=f"new_event_cluster_{lg}")
         c1, c2, c3 = st.columns(3)
         venue = c1.text_input(tr("roadmap.col.venue"), key="new_event_venue")
-        municipality = c2.text_input(tr("col.municipality"), key="new_event_municipality")
+        places = [""] + [m.name for m in project.region.municipalities]  # the region's own list (page 1)
+        no_place = tr("audit.no_municipality")
+        municipality = c2.selectbox(tr("col.municipality"), places, key="new_event_municipality",
+                                    format_func=lambda m: m or no_place)
         audience = c3.text_input(tr("roadmap.col.audience"), key="new_event_audience")
         if st.form_submit_button(tr("promotion.add_event_submit")):
             apply_edit(promotion.add_event(project, cat, {
