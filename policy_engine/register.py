@@ -38,6 +38,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 from pydantic import BaseModel, ConfigDict
 
+from . import uploads
 from .catalogue import Catalogue
 from .i18n import number, t
 from .project import CrosswalkChange
@@ -539,6 +540,10 @@ def _xlsx_frame(raw: bytes, n_rows: int | None = None) -> pl.DataFrame:
     options: dict = {"skip_rows": 0}
     if n_rows is not None:
         options["n_rows"] = n_rows
+    try:  # the reader allocates from what the workbook says: inspect it first (policy_engine/uploads.py)
+        uploads.inspect_xlsx(raw)
+    except uploads.TooLarge as exc:
+        raise RegisterError.of(exc.code, **exc.values) from None
     try:
         df = pl.read_excel(io.BytesIO(raw), engine="calamine", has_header=False, infer_schema_length=0,
                            drop_empty_rows=False, drop_empty_cols=False, read_options=options)
@@ -642,12 +647,18 @@ def _load(source: bytes | str | Path, name: str) -> tuple[bytes, bool]:
     if isinstance(source, (str, Path)):
         name = name or str(source)
         try:
-            raw = Path(source).read_bytes()
+            raw = uploads.read_capped(source)
+        except uploads.TooLarge as exc:
+            raise RegisterError.of(exc.code, **exc.values) from None
         except OSError as exc:
             raise RegisterError.of("unreadable", name=_cut(str(source), EXCERPT_CHARS),
                                    reason=exc.strerror or type(exc).__name__) from None
     else:
         raw = bytes(source)
+        try:
+            uploads.check_size(len(raw))
+        except uploads.TooLarge as exc:
+            raise RegisterError.of(exc.code, **exc.values) from None
     if not raw or raw.isspace():
         raise RegisterError.of("empty")
     return raw, raw[:4] == b"PK\x03\x04" or name.lower().endswith((".xlsx", ".xlsm"))
