@@ -68,15 +68,19 @@ def economy_section(project: Project) -> None:
                 else:
                     status.update(state="complete")
                     st.session_state.pop("register_error", None)
-                    st.session_state["register_report"] = (project.id, result)
+                    # the session keeps a summary: the counts by reason and the first rejected rows
+                    st.session_state["register_report"] = (project.id, result.summary(), result.rejections())
                     apply_edit(frame.import_register(project, cat, result.cells), note=f"register {upload.name}")
     if st.session_state.get("register_error"):
         st.error(tr("audit.register_error", message=st.session_state["register_error"]))
-    report = (st.session_state.get("register_report") or (None, None))
-    report = report[1] if report[0] == project.id else None
+    held = st.session_state.get("register_report") or (None, None, None)
+    report, rejections = (held[1], held[2]) if held[0] == project.id else (None, None)
     if report is not None:
         st.info(tr("audit.imported", used=f"{report.rows_used:,}", total=f"{report.rows_total:,}",
-                   rejected=f"{len(report.rejected):,}"))
+                   rejected=f"{rejections.count:,}"))
+        if rejections.count > len(rejections.first):
+            st.caption(md_literal(tr("audit.rejected_counts", shown=f"{len(rejections.first):,}",
+                                     counts=rejections.describe_counts(lg))))
         show_register_totals(report)
         if report.rejected:
             st.caption(tr("audit.rejected"))

@@ -9,7 +9,7 @@ from pages.shared import (
 )
 from policy_engine import frame
 from policy_engine.sample import load_sample
-from policy_engine.store import AccessDenied, AlreadyExists, Invalid, StoreError
+from policy_engine.store import AccessDenied, AlreadyExists, Invalid, StoreError, Throttled
 
 sidebar()
 store = get_store()
@@ -46,8 +46,9 @@ if not projects:
     st.caption(tr("home.no_projects"))
 else:
     st.dataframe([{tr("home.col.id"): p.id, tr("home.col.region"): p.region_name or f"🔒 {tr('home.protected')}",
-                   tr("home.col.cycle"): p.cycle, tr("home.col.version"): p.head_version,
-                   tr("home.col.updated"): p.updated_at.strftime("%Y-%m-%d %H:%M")} for p in projects],
+                   tr("home.col.cycle"): p.cycle or "—", tr("home.col.version"): p.head_version or "—",
+                   tr("home.col.updated"): p.updated_at.strftime("%Y-%m-%d %H:%M") if p.updated_at else "—"}
+                  for p in projects],
                  hide_index=True, width="stretch")
     with st.form("open_form"):
         chosen = st.selectbox(tr("home.choose"), [p.id for p in projects], key="open_id")
@@ -56,6 +57,8 @@ else:
             try:
                 open_project(chosen, secret or None)
                 st.rerun()
+            except Throttled as exc:
+                st.error(tr("error.throttled", seconds=exc.seconds))
             except AccessDenied:
                 st.error(tr("error.locked") if not secret else tr("error.wrong_passphrase"))
 

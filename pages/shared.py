@@ -149,7 +149,8 @@ def open_project(project_id: str, passphrase: str | None = None, token: str | No
 
 
 def close_project() -> None:
-    for key in ("project", "version", "read_only", "passphrase", "conflict"):
+    # the home form's passphrase goes too: "Open" after "Close" must ask for it again
+    for key in ("project", "version", "read_only", "passphrase", "conflict", "open_passphrase"):
         st.session_state.pop(key, None)
     token = st.session_state.pop("unlock_token", None) or st.query_params.get("unlock")
     if token:

@@ -170,8 +170,9 @@ def cmd_projects(args: argparse.Namespace, cat: Catalogue) -> int:
                 print("no projects yet; add one with: python -m policy_engine projects import FILE")
             else:
                 print(_table(["id", "region", "country", "version", "cycle", "updated (UTC)"], [
-                    (i.id, "(protected)" if i.protected else i.region_name, i.country or "", i.head_version,
-                     i.cycle, i.updated_at.strftime("%Y-%m-%d %H:%M")) for i in items]))
+                    (i.id, "(protected)" if i.protected else i.region_name, i.country or "", i.head_version or "",
+                     i.cycle or "", i.updated_at.strftime("%Y-%m-%d %H:%M") if i.updated_at else "")
+                    for i in items]))
         elif args.action == "import":
             try:
                 data = Path(args.file).read_bytes()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -91,10 +92,10 @@ class ProjectSummary(Out):
     id: str
     region_name: str | None  # None when the project is protected
     country: str | None
-    head_version: int
-    cycle: int
+    head_version: int | None  # None, like everything but the id, when the project is protected
+    cycle: int | None
     protected: bool
-    updated_at: datetime
+    updated_at: datetime | None
 
 
 class Loaded(Out):
@@ -140,6 +141,18 @@ class AlreadyExists(StoreError):
 
 class AccessDenied(StoreError):
     """The project is protected and no passphrase, or a wrong one, was given."""
+
+
+FREE_GUESSES = 3  # wrong passphrases in a row before each further guess must wait
+MAX_WAIT_S = 300
+
+
+class Throttled(AccessDenied):
+    """Too many wrong passphrases in a row: the next guess must wait `seconds`."""
+
+    def __init__(self, project_id: str, seconds: float):
+        self.seconds = max(1, round(seconds))
+        super().__init__(f"too many wrong passphrases for project {project_id!r}: try again in {self.seconds} s")
 
 
 class ReadOnly(StoreError):
@@ -222,6 +235,8 @@ class Store:
 
         Every write is checked against `catalogue` (the seeds by default) with the engine's own checks."""
         self.catalogue = catalogue or default_catalogue()
+        self._wrong: dict[str, tuple[int, float]] = {}  # project id -> wrong passphrases in a row, when the last
+        self._guard = threading.Lock()
         self.url = database_url(url)
         if self.url.startswith("sqlite"):
             path = self.url.split("///", 1)[-1]
@@ -295,16 +310,30 @@ class Store:
             raise NotFound(f"no project {project_id!r}")
         return row
 
-    @staticmethod
-    def _authorize(row: ProjectRecord, passphrase: str | None) -> None:
+    def _authorize(self, row: ProjectRecord, passphrase: str | None) -> None:
+        """Check the passphrase. After FREE_GUESSES wrong ones in a row, each further guess at that
+        project must wait a doubling delay (up to MAX_WAIT_S), the right passphrase included, so
+        guessing costs time instead of 0.2 s a try; a right one resets the count."""
         if row.passphrase_hash is None:
             return
         if not passphrase:
             raise AccessDenied(f"project {row.id!r} is protected: enter its passphrase")
+        with self._guard:
+            wrong, last = self._wrong.get(row.id, (0, 0.0))
+        if wrong >= FREE_GUESSES:
+            wait = min(MAX_WAIT_S, 2 ** (wrong - FREE_GUESSES))
+            left = wait - (time.monotonic() - last)
+            if left > 0:
+                raise Throttled(row.id, left)
         try:
             _hasher.verify(row.passphrase_hash, passphrase)
         except (VerificationError, InvalidHashError):
+            with self._guard:
+                count = self._wrong.get(row.id, (0, 0.0))[0] + 1
+                self._wrong[row.id] = (count, time.monotonic())
             raise AccessDenied(f"wrong passphrase for project {row.id!r}") from None
+        with self._guard:
+            self._wrong.pop(row.id, None)
 
     def _open(self, session: Session, project_id: str, passphrase: str | None) -> ProjectRecord:
         row = self._project(session, project_id)
@@ -326,8 +355,10 @@ class Store:
             rows = s.exec(select(ProjectRecord).order_by(ProjectRecord.id)).all()
             return [ProjectSummary(
                 id=r.id, region_name=None if r.passphrase_hash else r.region_name,
-                country=None if r.passphrase_hash else r.country, head_version=r.head_version,
-                cycle=r.cycle, protected=r.passphrase_hash is not None, updated_at=r.updated_at,
+                country=None if r.passphrase_hash else r.country,
+                head_version=None if r.passphrase_hash else r.head_version,
+                cycle=None if r.passphrase_hash else r.cycle, protected=r.passphrase_hash is not None,
+                updated_at=None if r.passphrase_hash else r.updated_at,
             ) for r in rows]
         return self._read(work)
 

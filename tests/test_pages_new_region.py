@@ -316,3 +316,17 @@ def test_every_table_of_an_empty_project_shows_its_columns_and_holds_back_no_hal
         shown = [c for c in editor.value.columns if (config.get(c) or {}).get("hidden") is not True]
         assert shown, f"{editor.key}: a table with no column"
         assert not [c for c, v in config.items() if (v or {}).get("required")], editor.key
+
+
+def test_after_close_the_passphrase_must_be_typed_again():
+    at = create(secret="Кама-2026-пароль")
+    at.button(key="close_project").click().run()
+    at.text_input(key="open_passphrase").input("Кама-2026-пароль")
+    submit(at, "open_form", "Открыть")
+    assert at.session_state["project"].id == "permskii-krai"
+    at.button(key="close_project").click().run()
+    assert at.text_input(key="open_passphrase").value == ""  # not kept in the form for the next person
+    submit(at, "open_form", "Открыть")
+    assert "project" not in at.session_state and "Проект защищён паролем" in errors(at)
+    listed = [d.value for d in at.dataframe][0]
+    assert "Пермский" not in listed.to_string() and "—" in listed.to_string()  # nothing but the id is listed

@@ -530,3 +530,14 @@ def test_an_unreadable_path_and_a_plain_error_still_describe_themselves(catalogu
     assert err.value.describe("ru").endswith("не удаётся прочитать (No such file or directory)")
     plain = RegisterError("the benchmark has no total row")
     assert (plain.code, plain.describe("kk")) == ("", "the benchmark has no total row")
+
+
+def test_the_page_keeps_a_summary_of_rejections_not_every_row(catalogue):
+    """A million rejected rows were 1.4 GB in a session; the page keeps counts by reason and the first rows."""
+    bad = "".join(f";Риддер;{i}\n" if i % 2 else f"59.11;Риддер;x{i}\n" for i in range(3000))
+    result = read_register(("ОКВЭД;Район;Численность\n59.11;Риддер;3\n" + bad).encode(), catalogue)
+    summary = result.rejections(keep=100)
+    assert summary.count == 3000 and len(summary.first) == 100 and len(result.summary(100).rejected) == 100
+    assert summary.by_reason == {"empty_code": 1500, "nan_employees": 1500}
+    assert summary.describe_counts("ru") == "пустой код деятельности: 1\u00a0500; численность … — не число: 1\u00a0500"
+    assert "1,500" in summary.describe_counts("en")

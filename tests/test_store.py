@@ -14,7 +14,7 @@ from sqlmodel import SQLModel
 from policy_engine import store as store_module
 from policy_engine.project import Member
 from policy_engine.store import (
-    AccessDenied, AlreadyExists, Conflict, ImportRefused, Invalid, NotFound, ReadOnly, Store, StoreError, database_url,
+    AccessDenied, AlreadyExists, Conflict, ImportRefused, Invalid, NotFound, Throttled, ReadOnly, Store, StoreError, database_url,
 )
 
 AUTHOR = "Aigerim (facilitator)"
@@ -221,7 +221,10 @@ def test_closing_a_cycle_from_a_stale_version_is_a_conflict(stored):
 
 # --- passphrases --------------------------------------------------------------------------------
 
-def test_a_protected_project_needs_its_passphrase_for_everything(store, sample_json):
+def test_a_protected_project_needs_its_passphrase_for_everything(store, sample_json, monkeypatch):
+    from policy_engine import store as store_module
+
+    monkeypatch.setattr(store_module, "FREE_GUESSES", 1000)  # this test guesses on purpose; the wait has its own
     secret = "Алтай-қорғаны 2026"
     store.import_json(sample_json, AUTHOR, passphrase=secret)
     pid = "east-kazakhstan"
@@ -336,3 +339,37 @@ def test_concurrent_writers_lose_no_update(stored, store_url, sample):
     added = [m.name for m in final.project.working_group[len(sample.working_group):]]
     assert sorted(added) == sorted(f"w{w}-{j}" for w in range(WORKERS) for j in range(SAVES))
     assert sum(conflicts) > 0, "the writers never collided, so the test proved nothing"
+
+
+def test_wrong_passphrases_in_a_row_make_each_further_guess_wait(store, sample, monkeypatch):
+    """≈0.2 s a guess made guessing cheap: the right passphrase worked at once after 40 wrong ones."""
+    from policy_engine import store as store_module
+
+    clock = [1000.0]
+    monkeypatch.setattr(store_module.time, "monotonic", lambda: clock[0])
+    secret = "Алтай-қорғаны 2026"
+    store.create(sample, AUTHOR, passphrase=secret)
+    for _ in range(store_module.FREE_GUESSES):
+        with pytest.raises(AccessDenied, match="wrong passphrase"):
+            store.load(sample.id, passphrase="guess")
+    with pytest.raises(Throttled) as wait:  # past the free guesses even the right one waits: 1 s
+        store.load(sample.id, passphrase=secret)
+    assert wait.value.seconds == 1
+    clock[0] += 1.1
+    with pytest.raises(AccessDenied, match="wrong passphrase"):  # a guess after the wait is checked
+        store.load(sample.id, passphrase="guess")
+    with pytest.raises(Throttled) as wait:  # and the wait doubles
+        store.load(sample.id, passphrase=secret)
+    assert wait.value.seconds == 2
+    clock[0] += 2.1
+    assert store.load(sample.id, passphrase=secret).version == 1  # waited: it works, and the count resets
+    with pytest.raises(AccessDenied, match="wrong passphrase"):
+        store.load(sample.id, passphrase="guess")
+
+
+def test_a_protected_project_is_listed_by_its_id_alone(store, sample):
+    store.create(sample, AUTHOR, passphrase="Алтай-қорғаны 2026")
+    (summary,) = store.list_projects()
+    assert summary.protected and summary.id == sample.id
+    assert (summary.region_name, summary.country, summary.head_version, summary.cycle, summary.updated_at) == (
+        None, None, None, None, None)
