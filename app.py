@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.shared import keep_in_address, restore_session, tr
+from pages.session import keep_in_address, restore_session
+from pages.shared import tr
 
 st.set_page_config(page_title="Genius Loci", page_icon=":material/explore:", layout="wide")
 restore_session()  # a reload (F5) keeps the language, the author's name and the open project

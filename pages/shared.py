@@ -12,6 +12,8 @@ import threading
 
 import streamlit as st
 
+# the open project and the address (pages/session.py), re-exported so pages keep one place to import from
+from pages.session import close_project, open_project, remember_author  # noqa: F401
 from policy_engine.catalogue import Catalogue, default_catalogue
 from policy_engine.i18n import LANG_NAMES, LANGS, t
 from policy_engine.progress import iteration_status
@@ -118,89 +120,6 @@ def industry_name(industry_id: str) -> str:
     return catalogue().industry(industry_id).name.get(lang())
 
 
-@st.cache_resource
-def unlocks() -> dict:
-    """Server-side unlocks of protected projects: token -> (project id, passphrase, expiry). The URL
-    carries only the random token, so a reload (F5) keeps the project open without asking again and
-    without the passphrase ever being in the address bar or the browser's history."""
-    return {}
-
-
-UNLOCK_HOURS = 12
-
-
-def open_project(project_id: str, passphrase: str | None = None, token: str | None = None) -> None:
-    """Load the newest version into the session (raises StoreError, e.g. AccessDenied); the URL keeps
-    which project is open, so a reload reopens it."""
-    loaded = get_store().load(project_id, passphrase=passphrase)
-    st.session_state.update(project=loaded.project, version=loaded.version, read_only=loaded.read_only,
-                            passphrase=passphrase, conflict=None)
-    st.query_params["project"] = project_id
-    if passphrase:
-        import secrets
-        import time
-
-        token = token or secrets.token_urlsafe(24)
-        unlocks()[token] = (project_id, passphrase, time.time() + UNLOCK_HOURS * 3600)
-        st.query_params["unlock"] = st.session_state["unlock_token"] = token
-    else:
-        st.query_params.pop("unlock", None)
-        st.session_state.pop("unlock_token", None)
-
-
-def close_project() -> None:
-    # the home form's passphrase goes too: "Open" after "Close" must ask for it again
-    for key in ("project", "version", "read_only", "passphrase", "conflict", "open_passphrase"):
-        st.session_state.pop(key, None)
-    token = st.session_state.pop("unlock_token", None) or st.query_params.get("unlock")
-    if token:
-        unlocks().pop(token, None)
-    for key in ("project", "unlock"):
-        st.query_params.pop(key, None)
-
-
-def restore_session() -> None:
-    """After a reload: the language, the author's name and the open project from the URL."""
-    import time
-
-    params = st.query_params
-    if "lang" not in st.session_state and params.get("lang") in LANGS:
-        st.session_state["lang"] = params["lang"]
-    if "author_name" not in st.session_state and params.get("by"):
-        st.session_state["author_name"] = params["by"][:80]
-    wanted = params.get("project")
-    if not wanted or st.session_state.get("project") is not None:
-        return
-    secret = None
-    token = params.get("unlock")
-    if token:
-        entry = unlocks().get(token)
-        if entry and entry[0] == wanted and entry[2] > time.time():
-            secret = entry[1]
-        else:
-            unlocks().pop(token, None)
-    try:
-        open_project(wanted, secret, token if secret else None)
-    except StoreError:  # gone, or locked again: the home page asks
-        for key in ("project", "unlock"):
-            params.pop(key, None)
-
-
-def keep_in_address() -> None:
-    """Write the open project, the language and the author's name into the address on every run: a page
-    switch clears the query string, and a reload (F5) must find them there."""
-    project = st.session_state.get("project")
-    wanted = {"project": project.id if project is not None else None,
-              "unlock": st.session_state.get("unlock_token") if project is not None else None,
-              "lang": st.session_state.get("lang"), "by": st.session_state.get("author_name") or None}
-    for k, v in wanted.items():
-        if v is None:
-            if k in st.query_params:
-                del st.query_params[k]
-        elif st.query_params.get(k) != v:
-            st.query_params[k] = v
-
-
 def current() -> Project | None:
     return st.session_state.get("project")
 
@@ -208,15 +127,6 @@ def current() -> Project | None:
 def author() -> str:
     """The name written into every version this session saves (typed once on the home page)."""
     return st.session_state.get("author_name") or tr("author.unnamed")
-
-
-def remember_author(key: str) -> None:
-    name = (st.session_state.get(key) or "").strip()[:80]
-    st.session_state["author_name"] = name
-    if name:
-        st.query_params["by"] = name
-    else:
-        st.query_params.pop("by", None)
 
 
 def save(project: Project, note: str = "") -> bool:
@@ -304,3 +214,4 @@ def require_project() -> Project | None:
         st.success(flash)
     show_conflict()
     return project.model_copy(deep=True)  # pages edit a copy; the session keeps the saved one
+
