@@ -18,7 +18,7 @@ from .edits import Edit, build, finish, is_blank_row, refuse
 from .i18n import LANGS, t
 from .issues import Issue
 from .project import (
-    CreativeEconomy, EmploymentRecord, GvaRecord, Member, Municipality, Project, Region, Signatory,
+    EmploymentRecord, GvaRecord, Member, Municipality, Project, Region, Signatory,
 )
 from .validation import check, passphrase
 
@@ -234,12 +234,6 @@ def set_sign_off(project: Project, catalogue: Catalogue, members: list[dict[str,
         issues.append(Issue(code="a_date", path=("next_review",), values={"value": str(next_review)}))
     return finish(project, {"working_group": group, "signatories": signs, "next_review": review}, catalogue, issues)
 
-
-def economy_defaults(country: str, catalogue: Catalogue) -> CreativeEconomy:
-    return CreativeEconomy(currency=catalogue.country(country).currency, unit="thousand")
-
-
-# --- one item at a time (the forms beside the tables) --------------------------------------------
 
 def _one(edit: Edit) -> Edit:
     """A form's edit: its issues name no table row."""

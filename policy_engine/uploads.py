@@ -16,6 +16,7 @@ import io
 import os
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 
@@ -115,7 +116,7 @@ def inspect_xlsx(raw: bytes, limits: Limits = LIMITS) -> None:
                             dim_col, dim_row = max(dim_col, column_number(col)), max(dim_row, int(row))
                         tail = text[-256:]  # a reference cut by the chunk's end is read with the next one
                         _check_extent(max(max_row, dim_row), max(max_col, dim_col), limits)
-        except (zipfile.BadZipFile, zlib_error(), EOFError, OSError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
             raise TooLarge("not_a_workbook", detail=str(exc)[:80]) from None
     if not any(n.startswith("xl/worksheets/") for n in names):
         raise TooLarge("not_a_workbook", detail="no worksheet")
@@ -128,9 +129,3 @@ def _check_extent(rows: int, columns: int, limits: Limits) -> None:
         raise TooLarge("too_many_rows", rows=rows, limit=limits.rows)
     if rows * columns > limits.cells:
         raise TooLarge("too_many_cells", cells=rows * columns, limit=limits.cells)
-
-
-def zlib_error() -> type[Exception]:
-    import zlib
-
-    return zlib.error
