@@ -9,10 +9,10 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.session import keep_in_address, restore_session
-from pages.shared import tr
+from pages.shared import guarded, tr
 
 st.set_page_config(page_title="Genius Loci", page_icon=":material/explore:", layout="wide")
-restore_session()  # a reload (F5) keeps the language, the author's name and the open project
+guarded(restore_session)  # a reload (F5) keeps the language, the author's name and the open project
 
 PAGES = [
     st.Page("pages/home.py", title=tr("nav.home"), icon=":material/home:", url_path="home", default=True),
@@ -26,4 +26,6 @@ PAGES = [
 ]
 page = st.navigation(PAGES)
 keep_in_address()
-page.run()  # each page draws the shared sidebar itself (pages.shared.sidebar)
+# Each page draws the shared sidebar itself (pages.shared.sidebar). An error a page does not handle shows
+# a short message with an incident reference; the traceback goes to the server log (pages.shared.guarded).
+guarded(page.run)

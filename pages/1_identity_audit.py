@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.shared import (
-    apply_edit, catalogue, editor_rows, industry_name, lang, md_literal, require_project, sidebar, table, tr,
+    apply_edit, catalogue, editor, editor_rows, grid, industry_name, lang, md_literal, plain, require_project,
+    sidebar, table, tr,
 )
 from pages.economy import economy_section
 from policy_engine import audit, charts, frame
@@ -42,7 +43,8 @@ with st.expander(tr("audit.profile"), expanded=not project.region.positioning):
         if st.form_submit_button(tr("audit.save_profile")):
             apply_edit(frame.set_profile(project, cat, name, capital, population, area, positioning), note="region profile")
     if project.region.profile:
-        st.dataframe([{"": f.label, " ": f.value} for f in project.region.profile], hide_index=True, width="stretch")
+        grid([{"": f.label, " ": f.value} for f in project.region.profile], key="profile_table", hide_index=True,
+             width="stretch")
     with st.form("money_form"):
         st.markdown(f"**{tr('frame.money')}**")
         left, right = st.columns(2)
@@ -58,7 +60,7 @@ with st.expander(tr("frame.municipalities"), expanded=not project.region.municip
                  or "open_municipalities" in st.session_state):
     st.caption(tr("frame.municipalities_help"))
     kinds = ("city", "district", "other")
-    munis = st.data_editor(
+    munis = editor(
         table(frame.municipality_rows(project), frame.MUNICIPALITY_COLUMNS), key="municipalities_editor",
         num_rows="dynamic", width="stretch", hide_index=True,
         column_config={
@@ -99,7 +101,7 @@ named_columns = {  # the columns the elements and actors tables share; the id st
                                                      format_func=industry_label.get),
 }
 criteria = {c.id: c.name.get(lg) for c in cat.identity.scores.criteria}
-edited = st.data_editor(
+edited = editor(
     table(audit.element_rows(project), audit.ELEMENT_COLUMNS), key="elements_editor", num_rows="dynamic",
     width="stretch", hide_index=True,
     column_config={
@@ -136,7 +138,7 @@ def element_form(element, key: str) -> dict:
         {element.municipality} if element and element.municipality else set()))
     values["municipality"] = st.selectbox(tr("col.municipality"), options, key=f"el_muni_{key}",
                                           index=options.index(element.municipality or "") if element else 0,
-                                          format_func=lambda m: m or no_municipality)
+                                          format_func=lambda m: plain(m) or no_municipality)
     values["description"] = st.text_area(tr("audit.description"), value=element.description if element else "",
                                          key=f"el_desc_{key}")
     return values
@@ -154,7 +156,7 @@ with st.expander(tr("audit.add_element"), expanded=not project.identity_elements
 
 if project.identity_elements:  # one element at a time
     with st.expander(tr("audit.edit_one")):
-        names = {e.id: e.name for e in project.identity_elements}
+        names = {e.id: plain(e.name) for e in project.identity_elements}
         chosen = st.selectbox(tr("audit.element"), list(names), format_func=names.get, key="edit_element")
         element = next(e for e in project.identity_elements if e.id == chosen)
         with st.form("element_form"):
@@ -195,7 +197,7 @@ st.altair_chart(charts.priority_matrix(audit.priority_chart_rows(project, cat, l
 st.header(tr("audit.actors"))
 level_name = {lvl: vocab["level"][lvl].get(lg) for lvl in vocab["level"]}
 sector_name = {x: vocab["sector"][x][lg] for x in vocab["sector"]}
-actors_edited = st.data_editor(
+actors_edited = editor(
     table(audit.actor_rows(project), audit.ACTOR_COLUMNS), key="actors_editor", num_rows="dynamic", width="stretch",
     hide_index=True,
     column_config={
@@ -216,7 +218,7 @@ with st.expander(tr("audit.add_actor"), expanded=not project.actors or "open_add
         actor_level = c2.selectbox(tr("col.level"), list(level_name), format_func=level_name.get, key=f"actor_level_{lg}")
         muni_options = [""] + [m.name for m in project.region.municipalities]
         actor_muni = st.selectbox(tr("col.municipality"), muni_options, key="actor_muni",
-                                  format_func=lambda m: m or no_municipality)
+                                  format_func=lambda m: plain(m) or no_municipality)
         actor_ind = st.multiselect(tr("clustering.industries"), placeholder=tr("choose.many"), options=industry_ids, format_func=industry_label.get,
                                    key=f"actor_ind_{lg}")
         if st.form_submit_button(tr("audit.add_actor_button")):

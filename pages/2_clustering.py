@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.shared import (
-    apply_edit, catalogue, industry_name, lang, md_literal, require_project, save, show_issues, sidebar, tr,
+    apply_edit, catalogue, grid, industry_name, lang, md_literal, plain, require_project, save, show_issues,
+    sidebar, tr, tr_md,
 )
 from policy_engine import charts, clustering
 from policy_engine.clusters import bottlenecks, growth_points, identity_graph, propose_clusters, spring_positions
@@ -22,9 +23,9 @@ st.caption(tr("clustering.intro"))
 # --- growth points ------------------------------------------------------------------------------
 st.header(tr("clustering.growth_points"))
 points = growth_points(project, cat, lang=lg)
-st.dataframe([{tr("clustering.rank"): p.rank, tr("chart.industry"): industry_name(p.industry),
-               tr("clustering.score"): round(p.score, 3), tr("clustering.reasons"): " · ".join(p.reasons)}
-              for p in points], hide_index=True, width="stretch", key="growth_table")
+grid([{tr("clustering.rank"): p.rank, tr("chart.industry"): industry_name(p.industry),
+       tr("clustering.score"): round(p.score, 3), tr("clustering.reasons"): " · ".join(p.reasons)}
+      for p in points], hide_index=True, width="stretch", key="growth_table")
 
 # --- proposals and the network ------------------------------------------------------------------
 st.header(tr("clustering.proposals"))
@@ -49,7 +50,7 @@ for p in proposals:
         st.caption(md_literal(" · ".join(p.explanation)))
         taken = clustering.accepted_as(project, p)
         if taken is not None:  # said, and the button stays off: the same proposal twice is refused anyway
-            st.caption(tr("clustering.already", name=md_literal(taken.name)))
+            st.caption(tr_md("clustering.already", name=taken.name))
         if st.button(tr("clustering.accept"), key=f"accept_{p.id}", disabled=taken is not None):
             apply_edit(clustering.accept_proposal(project, cat, p), note=f"cluster {p.name} accepted")
 
@@ -84,8 +85,8 @@ if not project.clusters:
     st.caption(tr("clustering.no_clusters"))
 municipalities = [m.name for m in project.region.municipalities]
 actor_ids = [a.id for a in project.actors]
-actor_names = {a.id: a.name for a in project.actors}
-element_names = {e.id: e.name for e in project.identity_elements}
+actor_names = {a.id: plain(a.name) for a in project.actors}  # option labels: shown as typed, not Markdown
+element_names = {e.id: plain(e.name) for e in project.identity_elements}
 formation_ids = [t.id for t in cat.cluster_types]
 formation_name = {t.id: t.name.get(lg) for t in cat.cluster_types}
 industry_label = {i.id: i.name.get(lg) for i in cat.industries}
@@ -98,7 +99,7 @@ def cluster_form(c, key: str) -> dict | None:
     anchor_options = [""] + sorted(set(municipalities) | ({c.anchor_municipality} - {None} if c else set()))
     anchor = st.selectbox(tr("clustering.anchor"), anchor_options, key=f"cl_anchor_{key}",
                           index=anchor_options.index(c.anchor_municipality or "") if c else 0,
-                          format_func=lambda m: m or "—")
+                          format_func=lambda m: plain(m) or "—")
     leads = st.multiselect(tr("clustering.lead_actors"), placeholder=tr("choose.many"), options=actor_ids,
                            default=[a for a in (c.lead_actors if c else []) if a in actor_ids],
                            format_func=lambda a: actor_names.get(a, a), key=f"cl_leads_{key}")
@@ -128,11 +129,10 @@ for c in project.clusters:
     if st.session_state.get("confirm_delete") == c.id:
         with st.container(border=True):
             deps = clustering.cluster_dependents(project, c.id)  # asked outside the expander, so it is seen
-            st.warning(tr("clustering.delete_confirm" if deps else "clustering.delete_confirm_plain",
-                          name=md_literal(c.name)))
+            st.warning(tr_md("clustering.delete_confirm" if deps else "clustering.delete_confirm_plain", name=c.name))
             for kind, names in deps.items():
                 shown = [cat.measure(n).title.get(lg) if kind in ("measures", "decisions") else n for n in names]
-                st.text("• " + tr(f"clustering.dep.{kind}", items=", ".join(shown)))
+                st.text(plain("• " + tr(f"clustering.dep.{kind}", items=", ".join(shown))))
             yes, no = st.columns(2)
             if yes.button(tr("clustering.delete_yes"), key=f"delete_yes_{c.id}", type="primary"):
                 st.session_state.pop("confirm_delete", None)
@@ -154,7 +154,7 @@ if len(project.clusters) > 1:
     with st.form("merge_form"):
         st.subheader(tr("clustering.merge"))
         st.caption(tr("clustering.merge_note"))
-        names = {c.id: c.name for c in project.clusters}
+        names = {c.id: plain(c.name) for c in project.clusters}
         into = st.selectbox(tr("clustering.merge_into"), list(names), format_func=names.get, key="merge_into")
         other = st.selectbox(tr("clustering.merge_from"), list(names), index=1, format_func=names.get, key="merge_from")
         if st.form_submit_button(tr("clustering.merge_button")):
@@ -167,7 +167,7 @@ found = bottlenecks(project, cat, lang=lg)
 if not found:
     st.caption(tr("clustering.no_bottlenecks"))
 for b in found:
-    st.text(f"• {b.message}")
+    st.text(plain(f"• {b.message}"))
 
 # --- result -------------------------------------------------------------------------------------
 st.header(tr("result"))

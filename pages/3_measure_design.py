@@ -8,7 +8,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages.shared import apply_edit, catalogue, editor_rows, lang, md_literal, require_project, sidebar, table, tr
+from pages.shared import (
+    apply_edit, catalogue, editor, editor_rows, grid, lang, md_literal, offer_download, plain, require_project,
+    sidebar, table, tr, tr_md,
+)
 from policy_engine import measure_design as md
 from policy_engine.catalogue import MEASURE_TYPES
 from policy_engine.i18n import number
@@ -32,9 +35,9 @@ st.session_state["measures_lang"] = lg
 decisions = classify_all(cat, project)
 levels = md.level_names(cat, country, lg)
 types = {t: tr(f"measures.type.{t}") for t in MEASURE_TYPES}
-unit = md.money_unit(project, lg, cat)  # budgets are in the project's own money unit, e.g. million RUB
+unit = plain(md.money_unit(project, lg, cat))  # budgets are in the project's own money unit, e.g. million RUB
 region_wide = tr("measures.region_wide")
-clusters = md.cluster_label(project, region_wide)
+clusters = {c: plain(name) for c, name in md.cluster_label(project, region_wide).items()}  # option labels
 labels = {"level": tr("measures.chart.level"), "type": tr("measures.chart.type"), "count": tr("measures.chart.count"),
           "titles": tr("measures.chart.titles"), "budget": tr("measures.col.budget", unit=unit),
           "cluster": tr("measures.chart.cluster"), "measures": tr("measures.chart.count"),
@@ -94,11 +97,11 @@ st.subheader(tr("measures.override.current"))
 if not project.overrides:
     st.caption(tr("measures.override.none"))
 else:
-    st.dataframe([{tr("measures.override.industry"): industry_name(o.industry),
-                   tr("measures.override.significance"): significance_name(o.significance),
-                   tr("measures.override.by"): o.by, tr("measures.override.decided_on"): o.decided_on,
-                   tr("measures.override.justification"): o.justification} for o in project.overrides],
-                 hide_index=True, width="stretch", key="overrides_table")
+    grid([{tr("measures.override.industry"): industry_name(o.industry),
+           tr("measures.override.significance"): significance_name(o.significance),
+           tr("measures.override.by"): o.by, tr("measures.override.decided_on"): o.decided_on,
+           tr("measures.override.justification"): o.justification} for o in project.overrides],
+         hide_index=True, width="stretch", key="overrides_table")
     col_choice, col_button = st.columns([3, 1], vertical_alignment="bottom")
     removed = col_choice.selectbox(tr("measures.override.remove_choose"), [o.industry for o in project.overrides],
                                    format_func=industry_name, key="override_remove_industry")
@@ -114,19 +117,20 @@ shown = st.selectbox(tr("measures.matrix.choose"), list(matrix_options), format_
                      key="matrix_choice")
 cells = md.matrix_cells(md.measures_for_choice(shown, decisions, cat), lg, levels, types)
 st.altair_chart(md.matrix_chart(cells, labels), width="stretch")
-st.table(pd.DataFrame(md.matrix_table(cells)).rename(columns={"level": labels["level"], **types})
-         .set_index(labels["level"]))  # a static table of catalogue titles only, so long titles wrap
+matrix = pd.DataFrame(md.matrix_table(cells)).rename(columns={"level": labels["level"], **types})
+st.table(matrix.set_index(labels["level"]))  # a static table of catalogue titles only, so long titles wrap
+offer_download(matrix, "matrix_table")
 
 # --- chosen measures per cluster ----------------------------------------------------------------
 st.header(tr("measures.chosen"))
 st.subheader(tr("measures.granted"))
 if project.clusters:
-    st.dataframe(table(md.cluster_rows(project, decisions, cat, lg),
-                       ["cluster", "industries", "levels", "measures", "budget"]),
-                 column_config={"cluster": tr("measures.col.cluster"), "industries": tr("measures.col.industries"),
-                                "levels": tr("measures.col.levels"), "measures": tr("measures.col.measures"),
-                                "budget": st.column_config.NumberColumn(labels["budget"], format="%.1f")},
-                 hide_index=True, width="stretch", key="clusters_table")
+    grid(table(md.cluster_rows(project, decisions, cat, lg),
+               ["cluster", "industries", "levels", "measures", "budget"]),
+         column_config={"cluster": tr("measures.col.cluster"), "industries": tr("measures.col.industries"),
+                        "levels": tr("measures.col.levels"), "measures": tr("measures.col.measures"),
+                        "budget": st.column_config.NumberColumn(labels["budget"], format="%.1f")},
+         hide_index=True, width="stretch", key="clusters_table")
 else:
     st.caption(tr("measures.no_clusters"))
 
@@ -139,8 +143,8 @@ with st.form("measure_form"):
     cluster = st.selectbox(tr("measures.col.cluster"), list(clusters), format_func=cluster_name,
                            key="measure_form_cluster")
     owner = st.text_input(tr("measures.col.owner"), key="measure_form_owner")
-    budget = st.number_input(labels["budget"], min_value=0.0, value=0.0, step=1.0, format="%.1f",
-                             key="measure_form_budget")
+    budget = st.number_input(tr_md("measures.col.budget", unit=unit), min_value=0.0, value=0.0, step=1.0,
+                             format="%.1f", key="measure_form_budget")
     col_start, col_end = st.columns(2)
     start = col_start.date_input(tr("measures.col.start"), value=None, format=DATE_FORMAT, key="measure_form_start")
     end = col_end.date_input(tr("measures.col.end"), value=None, format=DATE_FORMAT, key="measure_form_end")
@@ -152,7 +156,7 @@ with st.form("measure_form"):
                           "measure_form_start": None, "measure_form_end": None, "measure_form_note": ""})
 
 st.subheader(tr("measures.table"))
-edited = st.data_editor(
+edited = editor(
     table(md.measure_rows(project), md.MEASURE_COLUMNS), num_rows="dynamic", hide_index=True,
     width="stretch", key="measures_editor",
     column_config={
@@ -189,8 +193,8 @@ total = md.totals(project)
 m1, m2, m3 = st.columns(3)
 m1.metric(tr("measures.total_measures"), total["measures"])
 m2.metric(tr("measures.total_clusters"), total["clusters"])
-m3.metric(tr("measures.total_budget", unit=unit), number(total["budget"], lg))
-st.dataframe(table(md.summary_table(budget_by_level), ["cluster", *levels, "measures", "budget"]),
-             column_config={"cluster": tr("measures.col.cluster"), **levels, "measures": tr("measures.col.measures"),
-                            "budget": st.column_config.NumberColumn(labels["budget"], format="%.1f")},
-             hide_index=True, width="stretch", key="result_table")
+m3.metric(tr_md("measures.total_budget", unit=unit), number(total["budget"], lg))
+grid(table(md.summary_table(budget_by_level), ["cluster", *levels, "measures", "budget"]),
+     column_config={"cluster": tr("measures.col.cluster"), **levels, "measures": tr("measures.col.measures"),
+                    "budget": st.column_config.NumberColumn(labels["budget"], format="%.1f")},
+     hide_index=True, width="stretch", key="result_table")

@@ -8,7 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from pages.shared import (
-    apply_edit, catalogue, editor_rows, lang, money_unit, require_project, sidebar, table, tr,
+    apply_edit, catalogue, editor, editor_rows, lang, money_unit, plain, require_project, sidebar, table, tr,
+    tr_md,
 )
 from policy_engine import charts, pilots
 from policy_engine.measure_design import level_names
@@ -23,7 +24,7 @@ st.caption(tr("pilots.intro"))
 levels = level_names(cat, project.region.country, lg)
 source_label = {s: tr(f"roadmap.source.{s}") for s in pilots.SOURCES}
 status_label = {s: tr(f"roadmap.status.{s}") for s in pilots.STATUSES}
-cluster_label = {c.id: c.name for c in project.clusters} | {None: tr("measures.region_wide")}
+cluster_label = {c.id: plain(c.name) for c in project.clusters} | {None: tr("measures.region_wide")}  # option labels
 cluster_ids = [c.id for c in project.clusters]
 unit = money_unit(project)
 
@@ -48,7 +49,7 @@ if project.pilots:
         st.altair_chart(charts.budget_by_source(money_rows, {"budget": tr("roadmap.col.budget", unit=unit),
                                                              "source": tr("roadmap.col.source"),
                                                              "cluster": tr("roadmap.col.cluster")}), width="stretch")
-    st.caption(tr("pilots.total", total=f"{pilots.totals(project)['total']:,.1f}".replace(",", " "), unit=unit))
+    st.caption(tr_md("pilots.total", total=f"{pilots.totals(project)['total']:,.1f}".replace(",", " "), unit=unit))
 else:
     st.info(tr("pilots.none"))
 
@@ -57,7 +58,7 @@ st.header(tr("pilots.table"))
 st.caption(tr("pilots.table_help"))
 if not cluster_ids:
     st.caption(tr("pilots.no_clusters"))
-edited = st.data_editor(
+edited = editor(
     dated(table(pilots.pilot_rows(project), pilots.PILOT_COLUMNS), "start", "end"), key="pilots_editor",
     num_rows="dynamic", width="stretch", hide_index=True,
     column_config={
@@ -101,19 +102,19 @@ with st.expander(tr("pilots.add"), expanded=not project.pilots):
 # --- one pilot ----------------------------------------------------------------------------------
 if project.pilots:
     st.header(tr("pilots.detail"))
-    names = {p.id: p.name for p in project.pilots}
+    names = {p.id: plain(p.name) for p in project.pilots}
     chosen = st.selectbox(tr("pilots.choose"), list(names), format_func=names.get, key="pilot_choice")
     pilot = next(p for p in project.pilots if p.id == chosen)
 
     st.subheader(tr("pilots.milestones"))
     frame = dated(table(pilots.milestone_rows(pilot), pilots.MILESTONE_COLUMNS), "due")
     frame["done"] = frame["done"].astype(object)  # a bool column cannot take the None of an added row
-    steps = st.data_editor(frame, key=f"milestones_{chosen}", num_rows="dynamic", width="stretch", hide_index=True,
-                           column_config={
-                               "name": st.column_config.TextColumn(tr("pilots.col.milestone")),
-                               "due": st.column_config.DateColumn(tr("pilots.col.due"),
-                                                                  format="DD.MM.YYYY"),
-                               "done": st.column_config.CheckboxColumn(tr("pilots.col.done"), default=False)})
+    steps = editor(frame, key=f"milestones_{chosen}", num_rows="dynamic", width="stretch", hide_index=True,
+                   column_config={
+                       "name": st.column_config.TextColumn(tr("pilots.col.milestone")),
+                       "due": st.column_config.DateColumn(tr("pilots.col.due"),
+                                                          format="DD.MM.YYYY"),
+                       "done": st.column_config.CheckboxColumn(tr("pilots.col.done"), default=False)})
     if st.button(tr("pilots.save_milestones"), key="save_milestones"):
         apply_edit(pilots.set_milestones(project, cat, chosen, editor_rows(steps)), note=f"pilot {chosen} milestones")
     with st.expander(tr("pilots.add_milestone"), expanded=not pilot.milestones):

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages.shared import apply_edit, catalogue, editor_rows, lang, require_project, sidebar, table, tr
+from pages.shared import (
+    apply_edit, catalogue, editor, editor_rows, lang, plain, require_project, sidebar, table, tr,
+)
 from policy_engine import charts, promotion
 
 sidebar()
@@ -18,7 +20,7 @@ st.title(tr("iter.5"))
 st.caption(tr("promotion.intro"))
 pr = project.promotion
 kind_label = {k: tr(f"roadmap.event.{k}") for k in promotion.KINDS}
-cluster_label = {c.id: c.name for c in project.clusters} | {None: "—"}
+cluster_label = {c.id: plain(c.name) for c in project.clusters} | {None: "—"}  # option labels, shown as typed
 cluster_ids = [c.id for c in project.clusters]
 parts = promotion.STORY_PARTS
 
@@ -42,8 +44,8 @@ if not cluster_ids:
 for c in project.clusters:
     elements = promotion.story_prompt(project, c.id)
     if elements:
-        st.text(tr("promotion.built_from", cluster=c.name, elements=elements))  # names as typed, not markup
-stories = st.data_editor(
+        st.text(plain(tr("promotion.built_from", cluster=c.name, elements=elements)))  # names as typed, not markup
+stories = editor(
     table(promotion.story_rows(project), promotion.STORY_COLUMNS), key="stories_editor", num_rows="dynamic",
     width="stretch", hide_index=True,
     column_config={
@@ -71,7 +73,7 @@ if pr.events:
 event_table = table(promotion.event_rows(project), promotion.EVENT_COLUMNS)
 for column in ("start", "end"):  # datetime columns, so a one-day event's empty end shows blank, not "None"
     event_table[column] = pd.to_datetime(event_table[column])
-events = st.data_editor(
+events = editor(
     event_table, key="events_editor", num_rows="dynamic", width="stretch", hide_index=True,
     column_config={
         "id": None,  # hidden, but kept: it matches an edited row to its saved event
@@ -104,7 +106,7 @@ with st.expander(tr("promotion.add_event"), expanded=not pr.events):
         places = [""] + [m.name for m in project.region.municipalities]  # the region's own list (page 1)
         no_place = tr("audit.no_municipality")
         municipality = c2.selectbox(tr("col.municipality"), places, key="new_event_municipality",
-                                    format_func=lambda m: m or no_place)
+                                    format_func=lambda m: plain(m) or no_place)
         audience = c3.text_input(tr("roadmap.col.audience"), key="new_event_audience")
         if st.form_submit_button(tr("promotion.add_event_submit")):
             apply_edit(promotion.add_event(project, cat, {

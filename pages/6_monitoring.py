@@ -10,8 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from pages.shared import (
-    apply_edit, author, catalogue, editor_rows, get_store, lang, md_literal, open_project, require_project,
-    show_issues, sidebar, table, tr,
+    apply_edit, author, catalogue, editor, editor_rows, get_store, grid, lang, md_literal, open_project, plain,
+    require_project, show_issues, sidebar, store_error_text, table, tr,
 )
 from policy_engine import charts, monitoring
 from policy_engine.i18n import number
@@ -30,7 +30,7 @@ status_label = {s: tr(f"monitoring.status.{s}") for s in ("on_track", "at_risk",
 family_label = {f: tr(f"roadmap.family.{f}") for f in monitoring.FAMILIES}
 action_label = {a: tr(f"monitoring.action.{a}") for a in monitoring.ACTIONS}
 direction_label = {d: tr(f"monitoring.direction.{d}") for d in ("increase", "decrease")}
-cluster_label = {c.id: c.name for c in project.clusters}
+cluster_label = {c.id: plain(c.name) for c in project.clusters}  # option labels, shown as typed
 cluster_ids = list(cluster_label)
 region_wide = tr("measures.region_wide")
 measure_ids = [m.id for m in cat.measures]
@@ -39,11 +39,11 @@ rules = monitoring.load_rules()
 
 def kpi_label(kpi: str) -> str:
     track = next(k for k in project.kpis if k.kpi == kpi)
-    return monitoring.kpi_name(track, cat, lg)
+    return plain(monitoring.kpi_name(track, cat, lg))
 
 
 def measure_label(measure: str | None) -> str:
-    return cat.measure(measure).title.get(lg) if measure in measure_ids else (measure or "—")
+    return cat.measure(measure).title.get(lg) if measure in measure_ids else (plain(measure) or "—")
 
 
 # --- KPIs and their status ----------------------------------------------------------------------
@@ -66,8 +66,8 @@ for k in project.kpis:
                                   f"{name[:38]} ({status_label[s.status]})")
 if rows:
     # a grid, not st.table: a custom KPI's name is user text, and st.table cells are Markdown (PITFALLS §8)
-    st.dataframe(rows, hide_index=True, width="stretch", key="kpi_status_table",
-                 column_config={tr("monitoring.col.rule"): st.column_config.TextColumn(width="large")})
+    grid(rows, hide_index=True, width="stretch", key="kpi_status_table",
+         column_config={tr("monitoring.col.rule"): st.column_config.TextColumn(width="large")})
     st.subheader(tr("monitoring.paths"))
     st.altair_chart(charts.kpi_paths(paths, {"series": tr("roadmap.col.series"), "kpi": tr("roadmap.col.kpi"),
                                              "target": tr("roadmap.series.target"),
@@ -91,7 +91,7 @@ if project.kpis:
                                   key=f"years_kpi_{lg}")
         track = next(k for k in project.kpis if k.kpi == chosen_kpi)
         st.caption(tr("monitoring.years_help", baseline=number(track.baseline, lg, 3), year=track.baseline_year))
-        year_table = st.data_editor(
+        year_table = editor(
             table(monitoring.year_rows(track), monitoring.YEAR_COLUMNS), key=f"years_editor_{chosen_kpi}",
             num_rows="dynamic", hide_index=True,
             column_config={"year": st.column_config.NumberColumn(tr("monitoring.col.year"), min_value=1990,
@@ -130,7 +130,7 @@ with st.expander(tr("monitoring.add"), expanded=not project.kpis):
 st.header(tr("monitoring.feedback"))
 feedback_table = table(monitoring.feedback_rows(project), monitoring.FEEDBACK_COLUMNS)
 feedback_table["received"] = pd.to_datetime(feedback_table["received"])
-feedback = st.data_editor(
+feedback = editor(
     feedback_table, key="feedback_editor", num_rows="dynamic", width="stretch", hide_index=True,
     column_config={"received": st.column_config.DateColumn(tr("monitoring.col.received"),
                                                            format="DD.MM.YYYY"),
@@ -155,7 +155,7 @@ st.caption(tr("monitoring.review_help"))
 review = project.review
 decision_table = table(monitoring.decision_rows(project, lg), monitoring.DECISION_COLUMNS)
 decision_table["suggested"] = decision_table["suggested"].astype(object)  # an added row's None fits
-decisions = st.data_editor(
+decisions = editor(
     decision_table,
     key=f"review_editor_{project.cycle}_{lg}", num_rows="dynamic", width="stretch", hide_index=True,
     disabled=["suggested"],
@@ -208,7 +208,7 @@ if st.button(tr("monitoring.close"), key="close_cycle", disabled=not sure or st.
     except Invalid as exc:  # no review yet, or a chosen measure without a decision
         show_issues(exc.issues, "monitoring.close_refused")
     except StoreError as exc:
-        st.error(tr("error.generic", message=str(exc)))
+        st.error(store_error_text(exc))
     else:
         open_project(project.id, st.session_state.get("passphrase"))
         st.session_state["cycle_flash"] = tr("monitoring.closed", cycle=project.cycle, next=project.cycle + 1)
@@ -218,16 +218,17 @@ if st.button(tr("monitoring.close"), key="close_cycle", disabled=not sure or st.
 for past in reversed(project.previous_cycles):
     with st.expander(tr("monitoring.previous", cycle=past.cycle, date=past.closed_on.isoformat())):
         if past.summary:
-            st.text(past.summary)
-        st.dataframe([{tr("monitoring.col.kpi"): monitoring.result_name(r, cat, lg), tr("monitoring.col.year"): r.year,
-                       tr("monitoring.col.actual"): r.actual, tr("monitoring.col.planned"): r.planned,
-                       tr("monitoring.col.status"): status_label[r.status]} for r in past.results],
-                     hide_index=True, width="stretch")
-        st.dataframe([{tr("monitoring.col.measure"): cat.measure(d.measure).title.get(lg) if d.measure in
-                       {m.id for m in cat.measures} else d.measure,
-                       tr("monitoring.col.action"): tr(f"monitoring.action.{d.action}"),
-                       tr("monitoring.col.reason"): d.reason, tr("monitoring.col.change"): d.change}
-                      for d in past.decisions], hide_index=True, width="stretch")
+            st.text(plain(past.summary))
+        grid([{tr("monitoring.col.kpi"): monitoring.result_name(r, cat, lg), tr("monitoring.col.year"): r.year,
+               tr("monitoring.col.actual"): r.actual, tr("monitoring.col.planned"): r.planned,
+               tr("monitoring.col.status"): status_label[r.status]} for r in past.results],
+             key=f"previous_results_{past.cycle}", hide_index=True, width="stretch")
+        grid([{tr("monitoring.col.measure"): cat.measure(d.measure).title.get(lg) if d.measure in
+               {m.id for m in cat.measures} else d.measure,
+               tr("monitoring.col.action"): tr(f"monitoring.action.{d.action}"),
+               tr("monitoring.col.reason"): d.reason, tr("monitoring.col.change"): d.change}
+              for d in past.decisions], key=f"previous_decisions_{past.cycle}", hide_index=True,
+             width="stretch")
 if project.cycle > 1:
     try:
         changes = get_store().cycle_diff(project.id, project.cycle - 1, project.cycle,

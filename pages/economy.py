@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.shared import apply_edit, catalogue, editor_rows, lang, md_literal, money_unit, table, tr
+from pages.shared import (
+    apply_edit, catalogue, editor, editor_rows, grid, lang, md_literal, money_unit, plain, table, tr, tr_md,
+)
 from policy_engine import frame
 from policy_engine.project import Project
 from policy_engine.register import RegisterError, inspect_register, read_register
-
-
-def describe_register_error(exc: RegisterError) -> str:
-    return md_literal(exc.describe(lang()))
 
 
 def register_mapping(upload):
@@ -22,20 +20,22 @@ def register_mapping(upload):
     try:
         layout = inspect_register(upload.getvalue(), upload.name)
     except RegisterError as exc:
-        st.error(tr("audit.register_error", message=describe_register_error(exc)))
+        st.error(tr_md("audit.register_error", message=exc.describe(lang())))  # it may quote the file's text
         return False
     if layout.title_lines:
         st.caption(tr("audit.header_below", line=layout.header_line))
-    if not layout.missing:
+    if not layout.missing and not layout.ambiguous:  # an ambiguous role is chosen here too, none preselected
         return None
     with st.container(border=True):
         st.subheader(tr("audit.mapping"))
         st.caption(tr("audit.mapping_help", line=layout.header_line))
+        for text in layout.ambiguity(lang()):
+            st.warning(md_literal(text))  # it quotes the file's headers
         st.caption(tr("audit.mapping_preview"))
-        st.dataframe([dict(zip([f"{i + 1}. {h}" for i, h in enumerate(layout.headers)], row)) for row in layout.preview],
-                     hide_index=True, width="stretch", key="mapping_preview")
+        labels = {None: tr("audit.mapping_none"), **{i: f"{i + 1}. {plain(h)}" for i, h in enumerate(layout.headers)}}
+        grid([dict(zip([labels[i] for i in range(len(layout.headers))], row)) for row in layout.preview],
+             hide_index=True, width="stretch", key="mapping_preview")
         options = [None] + list(range(len(layout.headers)))
-        labels = {None: tr("audit.mapping_none"), **{i: f"{i + 1}. {h}" for i, h in enumerate(layout.headers)}}
         mapping = {}
         for role in ("code", "municipality", "employees", "revenue"):
             mapping[role] = st.selectbox(
@@ -64,7 +64,7 @@ def economy_section(project: Project) -> None:
                     result = read_register(upload.getvalue(), cat, project.crosswalk, name=upload.name, columns=mapping)
                 except RegisterError as exc:
                     status.update(state="error")
-                    st.session_state["register_error"] = describe_register_error(exc)
+                    st.session_state["register_error"] = exc.describe(lg)
                 else:
                     status.update(state="complete")
                     st.session_state.pop("register_error", None)
@@ -72,25 +72,27 @@ def economy_section(project: Project) -> None:
                     st.session_state["register_report"] = (project.id, result.summary(), result.rejections())
                     apply_edit(frame.import_register(project, cat, result.cells), note=f"register {upload.name}")
     if st.session_state.get("register_error"):
-        st.error(tr("audit.register_error", message=st.session_state["register_error"]))
+        st.error(tr_md("audit.register_error", message=st.session_state["register_error"]))
     held = st.session_state.get("register_report") or (None, None, None)
     report, rejections = (held[1], held[2]) if held[0] == project.id else (None, None)
     if report is not None:
         st.info(tr("audit.imported", used=f"{report.rows_used:,}", total=f"{report.rows_total:,}",
                    rejected=f"{rejections.count:,}"))
+        for warning in report.warnings:  # e.g. codes stored as numbers, read back with their digits
+            st.warning(md_literal(warning.describe(lg)))
         if rejections.count > len(rejections.first):
             st.caption(md_literal(tr("audit.rejected_counts", shown=f"{len(rejections.first):,}",
                                      counts=rejections.describe_counts(lg))))
         show_register_totals(report)
         if report.rejected:
             st.caption(tr("audit.rejected"))
-            st.dataframe([{tr("audit.line"): r.line, tr("audit.reason"): r.describe(lg)} for r in report.rejected[:5000]],
-                         hide_index=True, width="stretch", key="rejected_table")
+            grid([{tr("audit.line"): r.line, tr("audit.reason"): r.describe(lg)} for r in report.rejected[:5000]],
+                 hide_index=True, width="stretch", key="rejected_table")
 
     with st.expander(tr("frame.gva"), expanded=False):
         st.caption(tr("frame.gva_help"))
         unit_text = money_unit(project)
-        gva = st.data_editor(
+        gva = editor(
             table(frame.gva_rows(project), frame.GVA_COLUMNS), key="gva_editor", num_rows="dynamic", width="stretch",
             hide_index=True, column_config={
                 "year": st.column_config.NumberColumn(tr("frame.col.year"), min_value=1990, max_value=2100, step=1,
@@ -112,9 +114,9 @@ def economy_section(project: Project) -> None:
             c1, c2, c3, c4 = st.columns([1, 3, 2, 2])
             g_values = {"year": c1.number_input(tr("frame.col.year"), 1990, 2100, value=2024, step=1, key="new_gva_year"),
                         "territory": c2.text_input(tr("frame.col.territory"), value=project.region.name, key="new_gva_territory"),
-                        "creative_gva": c3.number_input(tr("frame.col.creative_gva", unit=unit_text), min_value=0.0,
+                        "creative_gva": c3.number_input(tr_md("frame.col.creative_gva", unit=unit_text), min_value=0.0,
                                                         key="new_gva_value"),
-                        "grp": c4.number_input(tr("frame.col.grp", unit=unit_text), min_value=0.0, key="new_gva_grp")}
+                        "grp": c4.number_input(tr_md("frame.col.grp", unit=unit_text), min_value=0.0, key="new_gva_grp")}
             if st.form_submit_button(tr("frame.add_gva")):
                 apply_edit(frame.add_gva(project, cat, g_values), note="economy year added")
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.shared import (
-    author, catalogue, current, get_store, lang, md_literal, open_project, remember_author, show_issues, sidebar, tr,
+    author, catalogue, current, get_store, grid, lang, open_project, remember_author, show_issues, sidebar,
+    store_error_text, tr, tr_md,
 )
 from policy_engine import frame
 from policy_engine.sample import load_sample
@@ -36,7 +37,7 @@ if st.button(tr("home.sample"), key="open_sample", type="primary"):
 
 project = current()
 if project is not None:
-    st.info(tr("home.open_project_info", region=md_literal(project.region.name)))
+    st.info(tr_md("home.open_project_info", region=project.region.name))
     st.download_button(tr("home.export"), data=store.export_json(project.id, passphrase=st.session_state.get("passphrase")),
                        file_name=f"{project.id}.json", mime="application/json", key="export")
 
@@ -45,11 +46,11 @@ projects = store.list_projects()
 if not projects:
     st.caption(tr("home.no_projects"))
 else:
-    st.dataframe([{tr("home.col.id"): p.id, tr("home.col.region"): p.region_name or f"🔒 {tr('home.protected')}",
-                   tr("home.col.cycle"): p.cycle or "—", tr("home.col.version"): p.head_version or "—",
-                   tr("home.col.updated"): p.updated_at.strftime("%Y-%m-%d %H:%M") if p.updated_at else "—"}
-                  for p in projects],
-                 hide_index=True, width="stretch")
+    grid([{tr("home.col.id"): p.id, tr("home.col.region"): p.region_name or f"🔒 {tr('home.protected')}",
+           tr("home.col.cycle"): p.cycle or "—", tr("home.col.version"): p.head_version or "—",
+           tr("home.col.updated"): p.updated_at.strftime("%Y-%m-%d %H:%M") if p.updated_at else "—"}
+          for p in projects],
+         key="projects_table", hide_index=True, width="stretch")
     with st.form("open_form"):
         chosen = st.selectbox(tr("home.choose"), [p.id for p in projects], key="open_id")
         secret = st.text_input(tr("home.passphrase"), type="password", key="open_passphrase")
@@ -58,7 +59,7 @@ else:
                 open_project(chosen, secret or None)
                 st.rerun()
             except Throttled as exc:
-                st.error(tr("error.throttled", seconds=exc.seconds))
+                st.error(tr("error.throttled_client" if exc.by_client else "error.throttled", seconds=exc.seconds))
             except AccessDenied:
                 st.error(tr("error.locked") if not secret else tr("error.wrong_passphrase"))
 
@@ -85,9 +86,9 @@ with st.expander(tr("home.create")):
                 except Invalid as exc:
                     show_issues(exc.issues)
                 except StoreError as exc:
-                    st.error(tr("error.generic", message=str(exc)))
+                    st.error(store_error_text(exc))
                 else:
-                    st.session_state["flash"] = tr("home.created", id=fresh.id)
+                    st.session_state["flash"] = tr_md("home.created", id=fresh.id)
                     st.rerun()
 
 with st.expander(tr("home.import")):
@@ -96,9 +97,9 @@ with st.expander(tr("home.import")):
         try:
             pid, _ = store.import_json(upload.getvalue(), author())
             open_project(pid)
-            st.session_state["flash"] = tr("home.imported", id=pid)
+            st.session_state["flash"] = tr_md("home.imported", id=pid)
             st.rerun()
         except Invalid as exc:
             show_issues(exc.issues, "home.import_refused")
         except StoreError as exc:
-            st.error(tr("error.generic", message=str(exc)))
+            st.error(store_error_text(exc))

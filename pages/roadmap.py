@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.shared import (
-    apply_edit, catalogue, chart_worker, editor_rows, lang, md_literal, require_project, sidebar, table, tr,
+    apply_edit, catalogue, chart_worker, editor, editor_rows, grid, lang, md_literal, plain, require_project,
+    sidebar, table, tr,
 )
-from policy_engine import frame
+from policy_engine import frame, incidents
 from policy_engine.i18n import LANG_NAMES
 from policy_engine.publish import RoadmapFiles, publish
 from policy_engine.roadmap import Bullets, Heading, Pending, Table, Text, build_roadmap
@@ -30,7 +31,7 @@ with st.expander(tr("frame.sign_off"), expanded=not (project.signatories and pro
                  or "open_sign_off" in st.session_state):
     st.caption(tr("frame.sign_off_help"))
     st.markdown(f"**{tr('frame.working_group')}**")
-    members = st.data_editor(
+    members = editor(
         table(frame.member_rows(project), frame.MEMBER_COLUMNS), key="members_editor", num_rows="dynamic",
         width="stretch", hide_index=True, column_config={
             "name": st.column_config.TextColumn(tr("frame.col.member")),
@@ -38,7 +39,7 @@ with st.expander(tr("frame.sign_off"), expanded=not (project.signatories and pro
             "organisation": st.column_config.TextColumn(tr("frame.col.organisation"))})
     st.markdown(f"**{tr('frame.signatories')}**")
     stage_label = {k: tr(f"roadmap.sign.{k}") for k in ("approved", "agreed", "prepared")}
-    signers = st.data_editor(
+    signers = editor(
         table(frame.signatory_rows(project), frame.SIGNATORY_COLUMNS), key=f"signatories_editor_{lg}",
         num_rows="dynamic", width="stretch", hide_index=True, column_config={
             "stage": st.column_config.SelectboxColumn(tr("frame.col.stage"), options=list(stage_label),
@@ -86,10 +87,10 @@ if st.button(tr("roadmap.render"), type="primary", key="render_roadmap"):
 
     try:
         files = publish(project, cat, doc_lang, version=st.session_state.get("version"), progress=tell)
-    except Exception as exc:  # noqa: BLE001 - say what failed; the project itself is untouched
+    except Exception as exc:  # noqa: BLE001 - say it failed; the project itself is untouched
         bar.empty()
-        st.session_state.pop("roadmap_files", None)
-        st.error(tr("roadmap.failed", message=f"{type(exc).__name__}: {exc}"))
+        st.session_state.pop("roadmap_files", None)  # the details go to the server log, not the page
+        st.error(tr("roadmap.failed", message=tr("error.incident_ref", incident=incidents.record(exc, "roadmap"))))
     else:
         bar.empty()
         st.session_state["roadmap_files"] = (stamp, files)
@@ -116,19 +117,19 @@ st.header(tr("roadmap.preview"))
 content = build_roadmap(project, cat, doc_lang, version=st.session_state.get("version"))
 for n, section in enumerate(content.sections, 1):
     with st.expander(md_literal(f"{n}. {section.title}"), expanded=n == 1):
-        for block in section.blocks:
+        for i, block in enumerate(section.blocks):
             if isinstance(block, Heading):
                 st.markdown(f"**{md_literal(block.text)}**")
             elif isinstance(block, Text):
                 if block.style == "note":
                     st.caption(md_literal(block.text))
                 else:
-                    st.text(block.text)
+                    st.text(plain(block.text))
             elif isinstance(block, Bullets):
-                st.text("\n".join(f"• {item}" for item in block.items))
+                st.text(plain("\n".join(f"• {item}" for item in block.items)))
             elif isinstance(block, Table):
-                st.dataframe([dict(zip(block.columns, (c.replace("\n", " · ") for c in row))) for row in block.rows],
-                             hide_index=True, width="stretch")  # a grid cell holds one line
+                grid([dict(zip(block.columns, (c.replace("\n", " · ") for c in row))) for row in block.rows],
+                     key=f"preview_table_{n}_{i}", hide_index=True, width="stretch")  # a grid cell holds one line
             elif isinstance(block, Pending):
                 st.warning(md_literal(block.text) + ("\n\n" + "\n".join(f"- {md_literal(m)}" for m in block.missing)
                                                      if block.missing else ""))

@@ -4,10 +4,12 @@ passphrase. app.py calls restore_session and keep_in_address on every run."""
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
 from policy_engine.i18n import LANGS
-from policy_engine.store import StoreError
+from policy_engine.store import StoreError, client_key
 
 
 @st.cache_resource
@@ -21,12 +23,26 @@ def unlocks() -> dict:
 UNLOCK_HOURS = 12
 
 
+def client() -> str | None:
+    """Who is guessing passphrases, for the store's per-client limit: the browser connection's address
+    (st.context.ip_address, the TCP peer, which a browser cannot forge). Behind a reverse proxy every
+    browser comes from the proxy's address (localhost gives None: no per-client limit), so name the
+    header the proxy sets in GENIUS_LOCI_CLIENT_HEADER (e.g. X-Real-IP; for X-Forwarded-For the last
+    address, the one the proxy appended, is used). Set it only behind a proxy that sets that header,
+    or a browser could send any address it likes."""
+    header = os.environ.get("GENIUS_LOCI_CLIENT_HEADER")
+    if header:
+        value = st.context.headers.get(header) or ""
+        return client_key(value.split(",")[-1])
+    return client_key(st.context.ip_address)
+
+
 def open_project(project_id: str, passphrase: str | None = None, token: str | None = None) -> None:
     """Load the newest version into the session (raises StoreError, e.g. AccessDenied); the URL keeps
     which project is open, so a reload reopens it."""
     from pages.shared import get_store  # here, not at the top: pages.shared re-exports this module's functions
 
-    loaded = get_store().load(project_id, passphrase=passphrase)
+    loaded = get_store().load(project_id, passphrase=passphrase, client=client())
     st.session_state.update(project=loaded.project, version=loaded.version, read_only=loaded.read_only,
                             passphrase=passphrase, conflict=None)
     st.query_params["project"] = project_id

@@ -8,17 +8,40 @@ changed and offers to reload, so nothing is overwritten silently.
 
 from __future__ import annotations
 
+import os
 import threading
+from typing import Callable
 
 import streamlit as st
 
 # the open project and the address (pages/session.py), re-exported so pages keep one place to import from
 from pages.session import close_project, open_project, remember_author  # noqa: F401
 from policy_engine.catalogue import Catalogue, default_catalogue
-from policy_engine.i18n import LANG_NAMES, LANGS, t
+from policy_engine.i18n import LANG_NAMES, LANGS, t, t_md
+from policy_engine.literal import md_literal, plain  # user text: md_literal in Markdown, plain elsewhere
 from policy_engine.progress import iteration_status
 from policy_engine.project import Project
-from policy_engine.store import Conflict, Invalid, Store, StoreError
+from policy_engine.store import Conflict, DatabaseError, Invalid, Store, StoreError
+
+
+def _through_app_py() -> None:
+    """Send a run that Streamlit started on a page file itself back through app.py.
+
+    Streamlit 1.67 runs the entry point's `pages/` folder the old multipage way (each file a page of its
+    own, named after the file) until the first st.navigation call in the server process. So after a
+    restart, a first visit to a bookmarked /clustering ran pages/2_clustering.py on its own: no
+    set_page_config, no restored session, no error guard (`guarded`), and a sidebar listing "session"
+    and "shared" as pages — until someone opened "/". Checked with a real server and Chromium. Every
+    page imports this module, so its first import in a process ends that mode and reruns, through
+    app.py, on the same address."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+_through_app_py()
 
 
 @st.cache_resource
@@ -38,6 +61,12 @@ def lang() -> str:
 
 def tr(key: str, **values: object) -> str:
     return t(key, lang(), **values)
+
+
+def tr_md(key: str, **values: object) -> str:
+    """`tr` for a place that renders Markdown (st.markdown, captions, alerts, labels, metrics, radio options):
+    the text values put into it are the user's and are escaped first."""
+    return t_md(key, lang(), **values)
 
 
 @st.cache_resource(show_spinner=False)
@@ -103,16 +132,53 @@ def editor_rows(edited) -> list[dict]:
     return list(edited)
 
 
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def offer_download(data, key: str, column_config: dict | None = None, column_order: list[str] | None = None) -> None:
+    """The app's own download of a table it shows, as CSV and XLSX: the columns and headers the grid
+    shows, choices as their labels, and every cell a spreadsheet would run as a formula neutralised
+    (policy_engine/exports.py). The grids' built-in CSV download is switched off
+    (`client.disableDataExport` in .streamlit/config.toml): it wrote `=HYPERLINK(…)` as typed
+    (PITFALLS §8). The files are made only when a button is clicked (a callable `data`)."""
+    from policy_engine import exports
+
+    rows = editor_rows(data)
+    columns = ([str(c) for c in data.columns] if hasattr(data, "columns")
+               else list(dict.fromkeys(str(k) for row in rows for k in row)))
+    shown, headers, labels = exports.grid_layout(columns, column_config, column_order)
+    project = current()
+    name = f"{project.id + '-' if project else ''}{key.removesuffix('_editor').removesuffix('_table')}".replace("_", "-")
+    with st.container(horizontal=True, key=f"{key}_downloads"):
+        st.download_button(tr("export.csv"), lambda: exports.table_csv(rows, shown, headers, labels),
+                           file_name=f"{name}.csv", mime="text/csv", key=f"{key}_csv", on_click="ignore",
+                           type="tertiary", icon=":material/download:", help=tr("export.help"))
+        st.download_button(tr("export.xlsx"), lambda: exports.table_xlsx(rows, shown, headers, labels),
+                           file_name=f"{name}.xlsx", mime=XLSX_MIME, key=f"{key}_xlsx", on_click="ignore",
+                           type="tertiary", icon=":material/download:", help=tr("export.help"))
+
+
+def grid(data, key: str, **kwargs):
+    """st.dataframe with the app's own download under it (offer_download); every table a page shows
+    goes through here or `editor`."""
+    shown = st.dataframe(data, key=key, **kwargs)
+    offer_download(data, key, kwargs.get("column_config"), kwargs.get("column_order"))
+    return shown
+
+
+def editor(data, key: str, **kwargs):
+    """st.data_editor with the app's own download of what the grid now holds (offer_download)."""
+    edited = st.data_editor(data, key=key, **kwargs)
+    offer_download(edited, key, kwargs.get("column_config"), kwargs.get("column_order"))
+    return edited
+
+
 def money_unit(project: Project) -> str:
-    """The project's money unit in the user's language, e.g. "млн KZT"."""
+    """The project's money unit in the user's language, e.g. "млн KZT" (the unit may be the user's text:
+    `plain` here, and escaped by `tr_md` where it goes into Markdown)."""
     from policy_engine.measure_design import money_unit as unit_in
 
-    return unit_in(project, lang())
-
-
-def md_literal(text: str) -> str:
-    """User text for st.markdown that shows as typed: markdown's special characters escaped."""
-    return "".join("\\" + ch if ch in "\\`*_{}[]()<>#+-.!|~$" else ch for ch in text)
+    return plain(unit_in(project, lang()))
 
 
 def industry_name(industry_id: str) -> str:
@@ -141,12 +207,43 @@ def save(project: Project, note: str = "") -> bool:
         show_issues(exc.issues)
         return False
     except StoreError as exc:
-        st.error(tr("error.generic", message=str(exc)))
+        st.error(store_error_text(exc))
         return False
     same = version == st.session_state["version"]
     st.session_state.update(project=project, version=version, conflict=None,
                             flash=tr("edit.no_change") if same else tr("saved", version=version))
     return True
+
+
+def store_error_text(exc: StoreError) -> str:
+    """A refusal of the store for st.error: a database failure as its coded text and incident
+    reference (the SQL is in the server log only), anything else with the store's own words."""
+    if isinstance(exc, DatabaseError):
+        return tr(f"error.database.{exc.code}", incident=exc.incident)
+    return tr_md("error.generic", message=str(exc))
+
+
+def guarded(run: Callable[[], object]) -> None:
+    """Run a page (or the session's restore) so that an error nobody planned for shows the user a
+    short message in their language with an incident reference, never a traceback, an SQL statement
+    or an exception's text: those go to the server log (policy_engine/incidents.py). st.rerun,
+    st.stop and st.switch_page raise Streamlit's ScriptControlException, a BaseException, so
+    `except Exception` lets them through (tests/test_pages_errors.py checks that stays so).
+    GENIUS_LOCI_DEBUG=1 lets the error through to Streamlit instead (the test suite sets it, so a
+    page that breaks still fails its smoke test)."""
+    from policy_engine import incidents
+
+    try:
+        run()
+    except Exception as exc:
+        if os.environ.get("GENIUS_LOCI_DEBUG"):
+            raise
+        incident = exc.incident if isinstance(exc, DatabaseError) else incidents.record(exc, "page run")
+        try:
+            text = store_error_text(exc) if isinstance(exc, DatabaseError) else tr("error.unexpected", incident=incident)
+        except Exception:  # the texts themselves failed: still no details
+            text = f"Internal error — incident {incident}"
+        st.error(text, icon=":material/error:")
 
 
 def save_and_rerun(project: Project, note: str = "") -> None:
@@ -164,7 +261,7 @@ def show_conflict() -> None:
     with st.container(border=True):
         st.error(tr("conflict.title"))
         st.markdown("\n".join(f"- {md_literal(c.describe(lang(), catalogue()))}" for c in conflict.changes[:12])
-                    or str(conflict))
+                    or md_literal(str(conflict)))
         if st.button(tr("conflict.reload"), key="conflict_reload"):
             open_project(conflict.project_id, st.session_state.get("passphrase"))
             st.rerun()
@@ -187,12 +284,12 @@ def sidebar() -> None:
         if project is None:
             st.caption(tr("sidebar.no_project"))
             return
-        st.markdown(f"**{md_literal(tr('sidebar.project', region=project.region.name))}**")
+        st.markdown(f"**{tr_md('sidebar.project', region=project.region.name)}**")
         st.caption(tr("sidebar.cycle_version", cycle=project.cycle, version=st.session_state.get("version")))
         if st.session_state.get("read_only"):
             st.warning(tr("sidebar.read_only"))
         st.markdown(f"**{tr('sidebar.progress')}**")
-        for status in iteration_status(project):
+        for status in iteration_status(project):  # i18n texts only: the one place HTML is allowed
             mark = ":material/check_circle:" if status.done else ":material/radio_button_unchecked:"
             todo = tr("done") if status.done else tr("todo", items=", ".join(tr(k) for k in status.missing))
             st.markdown(f"{mark} {tr(status.title_key)}  \n<small>{todo}</small>", unsafe_allow_html=True)

@@ -253,3 +253,122 @@ def main_roadmap(runs: int, fmt: str) -> int:
             print(f"roadmap PDF, {r['name']}: median {r['median_s']:.3f} s (min {r['min_s']:.3f}, max {r['max_s']:.3f}), "
                   f"{r['pages']} pages, peak {r['peak_mb']:.0f} MB")
     return 0
+
+
+# --- hostile uploads ------------------------------------------------------------------------------
+# `python -m policy_engine bench upload`: each file that took the server down in the safety probe
+# (issue 13), built here small on disk, is read the way the app reads an upload, in a fresh process;
+# the bar is each refused within 2 s and under 500 MB peak (this process plus the reader's child).
+# The baseline is a legitimate 1,000-row workbook read the same way in the same run.
+
+UPLOAD_BAR_S, UPLOAD_BAR_MB = 2.0, 500.0
+_SHEET = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{}'
+          '</sheetData></worksheet>')
+
+
+def zip_parts(parts: dict) -> bytes:
+    """A ZIP of the given parts; a (chunk, times) part is written as a stream, costing no memory."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for name, content in parts.items():
+            with z.open(name, "w", force_zip64=True) as out:
+                if isinstance(content, tuple):
+                    chunk, times = content
+                    for _ in range(times):
+                        out.write(chunk)
+                else:
+                    out.write(content)
+    return buf.getvalue()
+
+
+def workbook(cells: list[tuple[str, object]], rows: int = 0) -> bytes:
+    """A real workbook (openpyxl, the test requirements) with a header, `rows` register rows and `cells`."""
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Код ОКВЭД", "Район", "Численность"])
+    rnd = random.Random(7)
+    for _ in range(rows):
+        ws.append([rnd.choice(NON_CREATIVE_CODES + ["59.11", "90.01"]), rnd.choice(MUNICIPALITIES), rnd.randint(1, 50)])
+    for ref, value in cells:
+        ws[ref] = value
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def hostile_uploads() -> list[tuple[str, str, bytes | None]]:
+    """(name, what it is, bytes) of each bomb; bytes None means the path /dev/zero (the CLI's case)."""
+    # rows with no `r` attribute, as some writers make them: nothing to read their number from
+    many_rows = (_SHEET.split("{}")[0].encode() + b"<row><c><v>1</v></c></row>" * 1000, 16_200)  # 16.2 M rows
+    return [
+        ("far cell XFD1048576", "one cell in the last column and row (the reader asked for 512 GiB)",
+         workbook([("XFD1048576", 1)])),
+        ("far cell ZZ100000", "one cell at ZZ100000 (2.5 GB in the reader)", workbook([("ZZ100000", 1)])),
+        ("1 GiB shared string", "one shared string of 1 GiB in a small ZIP",
+         zip_parts({"xl/worksheets/sheet1.xml": _SHEET.format('<row r="1"><c r="A1" t="s"><v>0</v></c></row>').encode(),
+                     "xl/sharedStrings.xml": (b"a" * (1 << 20), 1024)})),
+        ("16.2 M rows", "a sheet of 16,200,000 rows without row numbers",
+         zip_parts({"xl/worksheets/sheet1.xml": many_rows})),
+        ("1 GiB sheet part", "a sheet part that inflates to 1 GiB of spaces",
+         zip_parts({"xl/worksheets/sheet1.xml": (b" " * (1 << 20), 1024)})),
+        ("/dev/zero", "a path that never ends (the command line)", None),
+    ]
+
+
+def _upload_child(raw: bytes | None, runs: int, queue) -> None:
+    from .catalogue import default_catalogue
+    from .register import RegisterError, read_register
+
+    cat = default_catalogue()
+    source = "/dev/zero" if raw is None else raw
+    times, outcome = [], ""
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        try:
+            result = read_register(source, cat, name="upload.xlsx")
+            outcome = f"read: {sum(c.firms for c in result.cells):,} firms"
+        except RegisterError as exc:
+            outcome = exc.code
+        times.append(time.perf_counter() - t0)
+    self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    queue.put({"times": times, "outcome": outcome, "peak_mb": self_mb + child_mb})
+
+
+def bench_upload(runs: int = 3, progress=None) -> list[dict]:
+    say = progress or (lambda msg: None)
+    out = []
+    cases = [("baseline: 1,000-row workbook", "a legitimate register", workbook([], rows=1000))] + hostile_uploads()
+    for name, what, raw in cases:
+        say(f"{name}: {what}")
+        got = _in_fresh_process(name, _upload_child, raw, runs)
+        median = statistics.median(got["times"])
+        bomb = not name.startswith("baseline")
+        out.append({"name": name, "bytes": None if raw is None else len(raw), "outcome": got["outcome"],
+                    "median_s": round(median, 3), "max_s": round(max(got["times"]), 3),
+                    "peak_mb": round(got["peak_mb"], 1), "bomb": bomb,
+                    "ok": (not bomb) or (got["outcome"] != "" and not got["outcome"].startswith("read")
+                                         and max(got["times"]) < UPLOAD_BAR_S and got["peak_mb"] < UPLOAD_BAR_MB)})
+    return out
+
+
+def main_upload(runs: int, fmt: str) -> int:
+    rows = bench_upload(runs, progress=lambda m: print(m, file=sys.stderr, flush=True))
+    if fmt == "json":
+        print(json.dumps(rows))
+    else:
+        print(f"bar: each bomb refused within {UPLOAD_BAR_S:g} s and under {UPLOAD_BAR_MB:g} MB "
+              f"(fresh process each, {runs} runs, peak = this process + the reader's)")
+        for r in rows:
+            size = "path" if r["bytes"] is None else f"{r['bytes']:,} B"
+            mark = "" if not r["bomb"] else ("  ok" if r["ok"] else "  FAIL")
+            print(f"{r['name']:<30} {size:>12}  {r['outcome']:<22} median {r['median_s']:.3f} s "
+                  f"(max {r['max_s']:.3f}), peak {r['peak_mb']:.0f} MB{mark}")
+    return 0 if all(r["ok"] for r in rows) else 1

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from .catalogue import LEVELS, MEASURE_TYPES, Catalogue, default_catalogue
-from .project import Project, ProjectError, check_references
+from .project import PROJECT_MAX_BYTES, Project, ProjectError, check_references
 from .rules import classify_all, decision_record
 from .sample import SAMPLES_DIR, available_samples, load_sample
 from .seedfile import SeedError
@@ -25,12 +25,52 @@ class CliError(Exception):
     """Bad input: printed as one line, exit code 1."""
 
 
+# What a terminal would act on instead of showing: C0 controls (ESC starts the sequences that recolour,
+# move the cursor, retitle the window or, in some terminals, write files), DEL, C1 controls (U+009B is a
+# one-character CSI), line and paragraph separators, and the bidi marks, embeddings, overrides and
+# isolates that reverse the text after them ("\u202e" made `txt.exe` read as `exe.txt`).
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_BIDI_AND_SEPARATORS = frozenset("\u061c\u200e\u200f\u2028\u2029\u202a\u202b\u202c\u202d\u202e"
+                                 "\u2066\u2067\u2068\u2069")
+
+
+def _unsafe(ch: str) -> bool:
+    code = ord(ch)
+    return code < 0x20 or 0x7F <= code <= 0x9F or ch in _BIDI_AND_SEPARATORS
+
+
+def safe(value: object) -> str:
+    """A value from a project, a database row, a file or an error, as text a terminal only shows: every
+    control and bidi character becomes a visible escape (ESC is `\\x1b`, a line break `\\n`, U+202E
+    `\\u202e`), so names print on one line, in their colours and order. Every user value the CLI prints
+    in text goes through here (tables through `_table`); JSON output escapes the same characters."""
+    text = str(value)
+    if not any(_unsafe(ch) for ch in text):
+        return text
+    return "".join(_NAMED.get(ch) or (f"\\x{ord(ch):02x}" if ord(ch) <= 0xFF else f"\\u{ord(ch):04x}")
+                   if _unsafe(ch) else ch for ch in text)
+
+
+def _json(data: object, **options) -> str:
+    """JSON for the terminal: as `json.dumps` writes it (C0 controls are already escapes), with C1
+    controls and bidi characters as \\u escapes too, so the text is the same JSON and shows harmlessly."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, **options)  # its own line breaks and indents stay as they are
+    return "".join(f"\\u{ord(ch):04x}" if ord(ch) >= 0x7F and _unsafe(ch) else ch for ch in text)
+
+
 def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    cells = [[str(h) for h in headers]] + [[str(c) for c in r] for r in rows]
+    cells = [[safe(h) for h in headers]] + [[safe(c) for c in r] for r in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def read_document(path: str) -> bytes:
+    """A project file's bytes, at most one past the largest project document: a bigger file (or
+    /dev/zero) is not read to its end, and Project.from_json refuses it by its size."""
+    with open(path, "rb") as f:
+        return f.read(PROJECT_MAX_BYTES + 1)
 
 
 def read_project(path: str) -> Project:
@@ -38,7 +78,7 @@ def read_project(path: str) -> Project:
     if not path:
         raise CliError("no file given")
     try:
-        data = Path(path).read_bytes()
+        data = read_document(path)
     except FileNotFoundError:
         raise CliError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -63,7 +103,7 @@ def _emit(text: str, out: str | None) -> None:
 
 def cmd_catalogue(args: argparse.Namespace, cat: Catalogue) -> int:
     if args.format == "json":
-        _emit(json.dumps(cat.model_dump(mode="json"), ensure_ascii=False, indent=2), None)
+        _emit(_json(cat.model_dump(mode="json")), None)
         return 0
     lang = args.lang
     rows = [(i.id, i.name.get(lang), cat.rules.group(i.significance).name.get(lang),
@@ -88,7 +128,7 @@ def cmd_classify(args: argparse.Namespace, cat: Catalogue) -> int:
     decisions = classify_all(cat, project)
     if args.format == "json":
         records = [decision_record(d, cat, args.lang, country) for d in decisions]
-        _emit(json.dumps(records, ensure_ascii=False, indent=2), None)
+        _emit(_json(records), None)
         return 0
     lang = args.lang
     levels = cat.country(country).levels
@@ -112,7 +152,7 @@ def cmd_sample(args: argparse.Namespace, cat: Catalogue) -> int:
         raise CliError(f"no sample called {args.name!r}; available: {names}") from None
     _emit(project.to_json(), args.out)
     if args.out:
-        print(f"wrote {args.out}", file=sys.stderr)
+        print(f"wrote {safe(args.out)}", file=sys.stderr)
     return 0
 
 
@@ -120,16 +160,16 @@ def cmd_validate(args: argparse.Namespace, cat: Catalogue) -> int:
     try:
         project = read_project(args.file)
     except CliError as exc:
-        print(f"invalid: {exc}", file=sys.stderr)
+        print(f"invalid: {safe(exc)}", file=sys.stderr)
         return 1
     errors = check_references(project, cat)
     if errors:
-        print(f"invalid: {args.file}: {len(errors)} error(s)", file=sys.stderr)
+        print(f"invalid: {safe(args.file)}: {len(errors)} error(s)", file=sys.stderr)
         for e in errors:
-            print(f"  {e}", file=sys.stderr)
+            print(f"  {safe(e)}", file=sys.stderr)
         return 1
     r = project.region
-    print(f"ok: {project.id} — {r.name} ({r.country}), cycle {project.cycle}, iteration {project.iteration}: "
+    print(f"ok: {safe(project.id)} — {safe(r.name)} ({safe(r.country)}), cycle {project.cycle}, iteration {project.iteration}: "
           f"{len(project.identity_elements)} identity elements, {len(project.clusters)} clusters, "
           f"{len(project.measures)} measures, {len(project.pilots)} pilots, {len(project.kpis)} KPIs")
     return 0
@@ -165,7 +205,7 @@ def cmd_projects(args: argparse.Namespace, cat: Catalogue) -> int:
         if args.action == "list":
             items = store.list_projects()
             if args.format == "json":
-                _emit(json.dumps([i.model_dump(mode="json") for i in items], ensure_ascii=False, indent=2), None)
+                _emit(_json([i.model_dump(mode="json") for i in items]), None)
             elif not items:
                 print("no projects yet; add one with: python -m policy_engine projects import FILE")
             else:
@@ -173,30 +213,30 @@ def cmd_projects(args: argparse.Namespace, cat: Catalogue) -> int:
                     (i.id, "(protected)" if i.protected else i.region_name, i.country or "", i.head_version or "",
                      i.cycle or "", i.updated_at.strftime("%Y-%m-%d %H:%M") if i.updated_at else "")
                     for i in items]))
-        elif args.action == "import":
+        elif args.action == "import":  # read and checked as `validate` does: Project.from_json, validation.check
             try:
-                data = Path(args.file).read_bytes()
+                data = read_document(args.file)
             except OSError as exc:
                 raise CliError(f"{args.file}: cannot read ({exc.strerror})") from None
             if args.protect and not secret:
                 raise CliError("--protect needs the passphrase in the environment variable GENIUS_LOCI_PASSPHRASE")
             pid, version = store.import_json(data, _author(args), passphrase=secret if args.protect else None)
-            print(f"imported {pid} as version {version}" + (" (protected)" if args.protect else ""))
+            print(f"imported {safe(pid)} as version {version}" + (" (protected)" if args.protect else ""))
         elif args.action == "export":
             _emit(store.export_json(args.id, version=args.version, passphrase=secret), args.out)
             if args.out:
-                print(f"wrote {args.out}", file=sys.stderr)
+                print(f"wrote {safe(args.out)}", file=sys.stderr)
         elif args.action == "history":
             items = store.history(args.id, passphrase=secret)
             if args.format == "json":
-                _emit(json.dumps([i.model_dump(mode="json") for i in items], ensure_ascii=False, indent=2), None)
+                _emit(_json([i.model_dump(mode="json") for i in items]), None)
             else:
                 print(_table(["version", "cycle", "saved (UTC)", "by", "iterations changed", "note"], [
                     (i.version, i.cycle, i.saved_at.strftime("%Y-%m-%d %H:%M:%S"), i.author,
                      ", ".join(map(str, i.iterations)) or "-", i.note) for i in items]))
         elif args.action == "restore":
             version = store.restore(args.id, args.version, _author(args), passphrase=secret)
-            print(f"restored version {args.version} of {args.id} as version {version}")
+            print(f"restored version {args.version} of {safe(args.id)} as version {version}")
     except StoreError as exc:
         raise CliError(str(exc)) from None
     finally:
@@ -217,20 +257,30 @@ def cmd_register(args: argparse.Namespace, cat: Catalogue) -> int:
     except OSError as exc:
         raise CliError(f"cannot read ({exc.strerror})") from None
     cells = location_quotients(result.cells, benchmark)
+    # a register none of whose rows could be used is an error (exit 1), after saying why each was not
+    unusable = CliError(f"no row of the register could be used ({len(result.rejected):,} rejected)") \
+        if not result.cells else None
     if args.format == "json":
-        _emit(json.dumps({
+        _emit(_json({
             "rows_total": result.rows_total, "rows_used": result.rows_used,
             "rejected": [{"line": r.line, "reason": r.reason} for r in result.rejected],
+            "warnings": [w.describe("en") for w in result.warnings],
             "cells": [{"municipality": c.municipality, "industry": c.industry, "firms": c.firms,
                        "employees": c.employees, "lq": None if c.lq is None else round(c.lq, 6)} for c in cells],
-        }, ensure_ascii=False, indent=2), None)
+        }, allow_nan=False), None)
+        if unusable:
+            raise unusable
         return 0
     print(f"{result.rows_used:,} of {result.rows_total:,} rows used ({result.encoding}, "
           f"delimiter {result.delimiter!r}); {len(result.rejected):,} rejected")
+    for w in result.warnings:
+        print(f"warning: {safe(w.describe('en'))}")
     for r in result.rejected[:20]:
-        print(f"  line {r.line}: {r.reason}")
+        print(f"  line {r.line}: {safe(r.reason)}")
     if len(result.rejected) > 20:
         print(f"  … and {len(result.rejected) - 20:,} more (use --format json for all)")
+    if unusable:
+        raise unusable
     print()
     print(_table(["municipality", "industry", "firms", "employees", "LQ"], [
         (c.municipality, c.industry, c.firms, f"{c.employees:g}", "-" if c.lq is None else f"{c.lq:.2f}")
@@ -239,12 +289,14 @@ def cmd_register(args: argparse.Namespace, cat: Catalogue) -> int:
 
 
 def cmd_bench(args: argparse.Namespace, cat: Catalogue) -> int:
-    from .bench import main_register, main_roadmap
+    from .bench import main_register, main_roadmap, main_upload
 
     if args.rows < 1 or args.runs < 1:
         raise CliError("--rows and --runs must be at least 1")
     if args.what == "roadmap":
         return main_roadmap(args.runs, args.format)
+    if args.what == "upload":
+        return main_upload(args.runs, args.format)
     return main_register(args.rows, args.runs, args.format)
 
 
@@ -281,7 +333,7 @@ def cmd_roadmap(args: argparse.Namespace, cat: Catalogue) -> int:
             tmp.unlink(missing_ok=True)
             raise CliError(f"{path}: cannot write ({exc.strerror})") from None
     written = f"{pdf_path}" + (f" and {docx_path}" if docx_path else "")
-    print(f"{written}: {files.pages} pages, {files.seconds:.2f} s")
+    print(f"{safe(written)}: {files.pages} pages, {files.seconds:.2f} s")
     return 0
 
 
@@ -289,7 +341,7 @@ class OneLineParser(argparse.ArgumentParser):
     """argparse prints usage and the error on separate lines; say it on one, like every other error."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"error: {message} (see {self.prog} --help)\n")
+        self.exit(2, f"error: {safe(message)} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -329,7 +381,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--lang", choices=["ru", "en", "kk"], default="ru")
     sp.add_argument("--docx", metavar="FILE.docx", help="also write the editable DOCX")
     sp = add("bench", "benchmarks (see README)", cmd_bench)
-    sp.add_argument("what", choices=["register", "roadmap"])
+    sp.add_argument("what", choices=["register", "roadmap", "upload"])
     sp.add_argument("--rows", type=int, default=1_000_000)
     sp.add_argument("--runs", type=int, default=7)
     sp.add_argument("--format", choices=["table", "json"], default="table")
@@ -362,16 +414,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args, default_catalogue())
     except CliError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {safe(exc)}", file=sys.stderr)
         return 1
     except SeedError as exc:
-        print(f"error: the seed catalogue is broken: {str(exc).splitlines()[0]}", file=sys.stderr)
+        print(f"error: the seed catalogue is broken: {safe(str(exc).splitlines()[0])}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a bug, not bad input: still no traceback unless asked for
         if os.environ.get("GENIUS_LOCI_DEBUG"):
             raise
-        print(f"error: internal error ({type(exc).__name__}: {exc}); rerun with GENIUS_LOCI_DEBUG=1 for details",
+        print(f"error: internal error ({type(exc).__name__}: {safe(exc)}); rerun with GENIUS_LOCI_DEBUG=1 for details",
               file=sys.stderr)
         return 1

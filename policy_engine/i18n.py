@@ -49,6 +49,14 @@ def t(key: str, lang: str = "ru", **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def t_md(key: str, lang: str = "ru", **values: object) -> str:
+    """`t` for a place that renders Markdown: the text values put into it are the user's, so each is escaped
+    first (policy_engine/literal.py), while the text of the strings file keeps any Markdown of its own."""
+    from .literal import md_literal
+
+    return t(key, lang, **{k: md_literal(v) if isinstance(v, str) else v for k, v in values.items()})
+
+
 def number(value: float, lang: str, digits: int = 1) -> str:
     """A number as officials write it: 1 234,5 in Russian and Kazakh, 1,234.5 in English."""
     text = f"{value:,.{digits}f}"

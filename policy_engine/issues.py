@@ -69,7 +69,10 @@ def _value(value: Any, lang: str) -> str:
     if isinstance(value, str) and _ISO_DATE.fullmatch(value):  # a date as the language writes it
         return day(date.fromisoformat(value), lang)
     if isinstance(value, (int, float)):
-        return number(value, lang, digits=2) if isinstance(value, float) else str(value)
+        if isinstance(value, float):
+            return number(value, lang, digits=2)
+        # a limit such as 10 000 000 000 grouped as the language writes it; a year or a position as is
+        return number(value, lang, digits=0) if 10_000 <= abs(value) < 10**18 else str(value)
     if isinstance(value, (list, tuple)):
         return ", ".join(_value(v, lang) for v in value)
     return str(value)
@@ -102,11 +105,11 @@ _PYDANTIC: dict[str, str] = {
     "string_pattern_mismatch": "pattern", "greater_than_equal": "min", "greater_than": "above",
     "less_than_equal": "max", "less_than": "below", "int_type": "whole_number", "int_parsing": "whole_number",
     "int_from_float": "whole_number", "float_type": "a_number", "float_parsing": "a_number",
-    "finite_number": "finite", "date_type": "a_date", "date_parsing": "a_date", "date_from_datetime_parsing": "a_date",
+    "finite_number": "finite", "int_parsing_size": "number_too_large", "date_type": "a_date", "date_parsing": "a_date", "date_from_datetime_parsing": "a_date",
     "date_from_datetime_inexact": "a_date", "literal_error": "choice", "enum": "choice", "extra_forbidden": "unknown_field",
     "bool_type": "yes_no", "bool_parsing": "yes_no", "string_type": "text", "list_type": "a_list",
     "dict_type": "an_object", "model_type": "an_object", "model_attributes_type": "an_object",
-    "control_characters": "control_characters",
+    "control_characters": "control_characters", "string_unicode": "broken_characters",
 }
 
 

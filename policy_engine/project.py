@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from statistics import fmean
-from typing import Literal
+from typing import Annotated, Literal, TypeVar
 
 from pydantic_core import PydanticCustomError
 from pydantic import (
@@ -32,6 +32,33 @@ from .catalogue import Catalogue, Level, Significance, SourceRef
 from .issues import Issue, from_validation
 
 SCHEMA_VERSION = 1
+
+# Bounds of a project, declared once here (README, "Limits and safety"). A project is typed by
+# people and read back on every page, so nothing in it may be so long, so many or so large that it
+# stalls a page, overflows a number format or fills the database: past a bound the field is refused
+# with a coded issue naming the field and the limit (issue.too_long, too_many, below…).
+NAME_MAX = 500  # characters of a name, title, label or short answer
+TEXT_MAX = 10_000  # characters of a description, note, reason, story or summary
+ITEMS_MAX = 5_000  # entries of a list: identity elements, actors, municipalities, clusters, measures, pilots,
+#                   events, KPIs, milestones…
+ROWS_MAX = 50_000  # rows of a table: the economy's records, the ties between actors (200 districts × 40
+# industries is 8,000 employment rows; 50,000 of them are 12.5 MB of the document, well inside its limit)
+POPULATION_MAX = 10**10  # people, firms or employees: more than live on Earth is a typo
+AREA_MAX_KM2 = 10**8  # all of Earth's land is 1.5 × 10⁸ km²
+AMOUNT_MAX = 10**15  # money, value added and KPI values, in the project's own unit
+CYCLE_MAX = 1_000  # annual cycles
+PROJECT_MAX_BYTES = 20 * 1024 * 1024  # a whole project document, as a file and as stored
+
+T = TypeVar("T")
+Name = Annotated[str, Field(min_length=1, max_length=NAME_MAX)]  # a name that must be given
+Short = Annotated[str, Field(max_length=NAME_MAX)]  # a short text that may be empty
+LongText = Annotated[str, Field(max_length=TEXT_MAX)]
+Items = Annotated[list[T], Field(max_length=ITEMS_MAX)]
+Rows = Annotated[list[T], Field(max_length=ROWS_MAX)]
+Year = Annotated[int, Field(ge=1990, le=2100)]
+Count = Annotated[int, Field(ge=0, lt=POPULATION_MAX)]
+Amount = Annotated[float, Field(ge=0, lt=AMOUNT_MAX)]  # finite: the model refuses NaN and infinity
+Value = Annotated[float, Field(gt=-AMOUNT_MAX, lt=AMOUNT_MAX)]  # a KPI's value, which may be negative
 
 Slug = Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", min_length=1, max_length=80)
 Score = Field(ge=1, le=5, strict=True)  # strict: JSON `true` is not a score
@@ -63,7 +90,7 @@ class Provenance(Model):
 
     basis: Literal["sourced", "illustrative", "user"] = "user"
     source: SourceRef | None = None
-    note: str | None = None
+    note: LongText | None = None
 
     @model_validator(mode="after")
     def _sourced_has_source(self) -> "Provenance":
@@ -76,44 +103,44 @@ class Municipality(Model):
     """A municipality of the region: `name` as the register writes it (rows are matched on it), its
     names in the working languages, and its official code (OKTMO in Russia, KATO in Kazakhstan)."""
 
-    name: str = Field(min_length=1, max_length=200)
-    names: dict[Literal["ru", "kk", "en"], str] = {}
+    name: Name
+    names: dict[Literal["ru", "kk", "en"], Short] = {}
     code: str | None = Field(default=None, pattern=r"^[0-9A-Za-z]{1,20}$")
     kind: Literal["city", "district", "other"] = "district"
-    population: int | None = Field(default=None, ge=0)
+    population: Count | None = None
 
 
 class ProfileFact(Model):
     """A line of the regional profile (e.g. area, population, universities)."""
 
-    label: str = Field(min_length=1)
-    value: str = Field(min_length=1)
+    label: Name
+    value: Name
     provenance: Provenance = Provenance()
 
 
 class Region(Model):
-    name: str = Field(min_length=1)
+    name: Name
     country: str = Field(pattern=r"^[A-Z]{2}$")
-    capital: str | None = None
-    population: int | None = Field(default=None, ge=0)
-    area_km2: float | None = Field(default=None, ge=0)
-    municipalities: list[Municipality] = []
-    profile: list[ProfileFact] = []
-    positioning: str | None = None  # the region's unique value proposition, result of iteration 1
+    capital: Short | None = None
+    population: Count | None = None
+    area_km2: float | None = Field(default=None, ge=0, lt=AREA_MAX_KM2)
+    municipalities: Items[Municipality] = []
+    profile: Items[ProfileFact] = []
+    positioning: LongText | None = None  # the region's unique value proposition, result of iteration 1
 
 
 class Member(Model):
-    name: str = Field(min_length=1)
-    role: str = ""
-    organisation: str = ""
+    name: Name
+    role: Short = ""
+    organisation: Short = ""
 
 
 class Signatory(Model):
     """Who signs the roadmap off, and as what: it is approved, agreed or prepared by them."""
 
     stage: Literal["approved", "agreed", "prepared"]
-    name: str = Field(min_length=1)
-    position: str = ""
+    name: Name
+    position: Short = ""
 
 
 class Scores(Model):
@@ -130,13 +157,13 @@ class Scores(Model):
 
 class IdentityElement(Model):
     id: str = Slug
-    name: str = Field(min_length=1)
-    description: str = ""
+    name: Name
+    description: LongText = ""
     component: Component
     layer: Layer
-    municipality: str | None = None
+    municipality: Short | None = None
     scores: Scores
-    industries: list[str] = []
+    industries: Items[Short] = []
     provenance: Provenance = Provenance()
 
     @property
@@ -147,10 +174,10 @@ class IdentityElement(Model):
 class GvaRecord(Model):
     """Creative gross value added and gross regional product of one territory in one year."""
 
-    year: int = Field(ge=1990, le=2100)
-    territory: str = Field(min_length=1)
-    creative_gva: float = Field(ge=0)
-    grp: float = Field(gt=0)
+    year: Year
+    territory: Name
+    creative_gva: Amount
+    grp: float = Field(gt=0, lt=AMOUNT_MAX)
     provenance: Provenance = Provenance()
 
     @property
@@ -160,20 +187,20 @@ class GvaRecord(Model):
 
 
 class EmploymentRecord(Model):
-    municipality: str = Field(min_length=1)
-    industry: str = Field(min_length=1)
-    firms: int = Field(ge=0)
-    employees: float = Field(ge=0)  # registers count full-time equivalents too (12,5)
+    municipality: Name
+    industry: Name
+    firms: Count
+    employees: float = Field(ge=0, lt=POPULATION_MAX)  # registers count full-time equivalents too (12,5)
     provenance: Provenance = Provenance()
 
 
 class CreativeEconomy(Model):
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")  # None: the country's own currency
-    unit: str = "thousand"
-    region_territory: str | None = None  # which `territory` in gva is the region itself
-    nation_territory: str | None = None  # and which is the nation, for the region's LQ
-    gva: list[GvaRecord] = []
-    employment: list[EmploymentRecord] = []
+    unit: Short = "thousand"
+    region_territory: Short | None = None  # which `territory` in gva is the region itself
+    nation_territory: Short | None = None  # and which is the nation, for the region's LQ
+    gva: Rows[GvaRecord] = []
+    employment: Rows[EmploymentRecord] = []
 
 
 class CrosswalkChange(Model):
@@ -182,9 +209,9 @@ class CrosswalkChange(Model):
     so the adjustment is allowed, but only with a recorded reason."""
 
     code: str = Field(pattern=r"^\d{2}(\.\d{1,2}){0,3}$")
-    industry: str | None
-    reason: str
-    by: str = ""
+    industry: Short | None
+    reason: LongText
+    by: Short = ""
 
     @field_validator("reason")
     @classmethod
@@ -196,30 +223,30 @@ class CrosswalkChange(Model):
 
 class Actor(Model):
     id: str = Slug
-    name: str = Field(min_length=1)
+    name: Name
     sector: Sector
     level: Level
-    municipality: str | None = None
-    industries: list[str] = []
+    municipality: Short | None = None
+    industries: Items[Short] = []
     provenance: Provenance = Provenance()
 
 
 class Tie(Model):
-    source: str = Field(min_length=1)
-    target: str = Field(min_length=1)
-    kind: str = "cooperation"
+    source: Name
+    target: Name
+    kind: Short = "cooperation"
     strength: int = Score
 
 
 class Cluster(Model):
     id: str = Slug
-    name: str = Field(min_length=1)
-    industries: list[str] = Field(min_length=1)
-    identity_elements: list[str] = []
-    target_image: str = ""
-    formation_type: str | None = None
-    anchor_municipality: str | None = None
-    lead_actors: list[str] = []
+    name: Name
+    industries: list[Short] = Field(min_length=1, max_length=ITEMS_MAX)
+    identity_elements: Items[Short] = []
+    target_image: LongText = ""
+    formation_type: Short | None = None
+    anchor_municipality: Short | None = None
+    lead_actors: Items[Short] = []
     status: Literal["proposed", "accepted"] = "accepted"
 
 
@@ -230,10 +257,10 @@ class Override(Model):
     override without a written justification is refused.
     """
 
-    industry: str = Field(min_length=1)
+    industry: Name
     significance: Significance
-    justification: str
-    by: str
+    justification: LongText
+    by: Short
     decided_on: date | None = None
 
     @field_validator("by")
@@ -254,13 +281,13 @@ class Override(Model):
 class SelectedMeasure(Model):
     """A catalogue measure chosen for a cluster (or for the whole region when cluster is None)."""
 
-    measure: str = Field(min_length=1)
-    cluster: str | None = None
-    owner: str = ""
-    budget: float = Field(default=0, ge=0)
+    measure: Name
+    cluster: Short | None = None
+    owner: Short = ""
+    budget: Amount = 0
     start: date | None = None
     end: date | None = None
-    note: str = ""
+    note: LongText = ""
 
     @model_validator(mode="after")
     def _ordered(self) -> "SelectedMeasure":
@@ -270,24 +297,24 @@ class SelectedMeasure(Model):
 
 
 class Milestone(Model):
-    name: str = Field(min_length=1)
+    name: Name
     due: date
     done: bool = False
 
 
 class Pilot(Model):
     id: str = Slug
-    name: str = Field(min_length=1)
-    cluster: str | None = None
-    measures: list[str] = []
-    owner: str = ""
-    partners: list[str] = []
-    budget: dict[FundingSource, float] = {}
+    name: Name
+    cluster: Short | None = None
+    measures: Items[Short] = []
+    owner: Short = ""
+    partners: Items[Short] = []
+    budget: dict[FundingSource, Annotated[float, Field(lt=AMOUNT_MAX)]] = {}  # not negative: _non_negative
     start: date
     end: date
-    milestones: list[Milestone] = []
+    milestones: Items[Milestone] = []
     status: Literal["planned", "running", "delivered", "stalled", "cancelled"] = "planned"
-    success_story: str | None = None
+    success_story: LongText | None = None
     provenance: Provenance = Provenance()
 
     @field_validator("budget")
@@ -308,50 +335,50 @@ class Pilot(Model):
 class SingleWindow(Model):
     """Who answers creative entrepreneurs, where and how (iteration 4)."""
 
-    who: str = ""
-    where: str = ""
-    how: str = ""
+    who: LongText = ""
+    where: LongText = ""
+    how: LongText = ""
 
 
 class Story(Model):
     """A cluster's story built from its identity: place, tradition, people, today's form."""
 
-    cluster: str = Field(min_length=1)
-    place: str = ""
-    tradition: str = ""
-    people: str = ""
-    today: str = ""
+    cluster: Name
+    place: LongText = ""
+    tradition: LongText = ""
+    people: LongText = ""
+    today: LongText = ""
 
 
 class Event(Model):
-    name: str = Field(min_length=1)
+    name: Name
     kind: Literal["festival", "exhibition", "market", "forum", "competition", "other"] = "festival"
     start: date
     end: date | None = None
-    venue: str = ""
-    municipality: str | None = None
-    audience: str = ""
-    cluster: str | None = None
+    venue: Short = ""
+    municipality: Short | None = None
+    audience: Short = ""
+    cluster: Short | None = None
     provenance: Provenance = Provenance()
 
 
 class Promotion(Model):
-    narrative: str = ""
-    values: list[str] = []
-    audiences_inside: list[str] = []
-    audiences_outside: list[str] = []
-    stories: list[Story] = []
-    events: list[Event] = []
+    narrative: LongText = ""
+    values: Items[Short] = []
+    audiences_inside: Items[Short] = []
+    audiences_outside: Items[Short] = []
+    stories: Items[Story] = []
+    events: Items[Event] = []
 
 
 class CustomKpi(Model):
     """A KPI the region adds beyond the catalogue."""
 
-    name: str = Field(min_length=1)
+    name: Name
     family: Literal["economic", "socio_cultural", "reputational"]
-    unit: str = Field(min_length=1)
+    unit: Name
     direction: Literal["increase", "decrease"] = "increase"
-    definition: str = ""
+    definition: LongText = ""
 
 
 class KpiTrack(Model):
@@ -359,12 +386,12 @@ class KpiTrack(Model):
 
     kpi: str = Slug
     custom: CustomKpi | None = None
-    baseline_year: int = Field(ge=1990, le=2100)
-    baseline: float
-    targets: dict[int, float] = {}
-    actuals: dict[int, float] = {}
+    baseline_year: Year
+    baseline: Value
+    targets: dict[Year, Value] = {}
+    actuals: dict[Year, Value] = {}
     provenance: Provenance = Provenance()
-    sourced_years: list[int] = []  # actuals taken from provenance.source; the other years are not
+    sourced_years: Items[Year] = []  # actuals taken from provenance.source; the other years are not
 
     @model_validator(mode="after")
     def _sourced_years_have_actuals(self) -> "KpiTrack":
@@ -378,10 +405,10 @@ class FeedbackItem(Model):
     """One entry of the dialogue with the creative community (iteration 6): what was raised and the answer."""
 
     received: date  # (not `on`: YAML reads that key as true)
-    source: str = Field(min_length=1)  # who raised it, or where: a round table, the single window, a survey
-    issue: str = ""
-    opportunity: str = ""
-    response: str = ""
+    source: Name  # who raised it, or where: a round table, the single window, a survey
+    issue: LongText = ""
+    opportunity: LongText = ""
+    response: LongText = ""
 
     @model_validator(mode="after")
     def _says_something(self) -> "FeedbackItem":
@@ -393,11 +420,11 @@ class FeedbackItem(Model):
 class MeasureDecision(Model):
     """The annual review's verdict on one chosen measure: keep, adjust or drop it, and why."""
 
-    measure: str = Field(min_length=1)
-    cluster: str | None = None
+    measure: Name
+    cluster: Short | None = None
     action: Literal["keep", "adjust", "drop"]
-    reason: str
-    change: str = ""  # for `adjust`: what changes next cycle
+    reason: LongText
+    change: LongText = ""  # for `adjust`: what changes next cycle
 
     @field_validator("reason")
     @classmethod
@@ -410,10 +437,10 @@ class MeasureDecision(Model):
 class AnnualReview(Model):
     """The review that closes a cycle (iteration 6): decisions on measures and a summary."""
 
-    year: int = Field(ge=1990, le=2100)
+    year: Year
     reviewed_on: date | None = None
-    summary: str = ""
-    decisions: list[MeasureDecision] = []
+    summary: LongText = ""
+    decisions: Items[MeasureDecision] = []
 
 
 class KpiResult(Model):
@@ -423,23 +450,23 @@ class KpiResult(Model):
     (monitoring.result_name); only a custom KPI keeps its own `name`, the user's text. Files written
     before kept a catalogue KPI's name in one language here too; it is ignored for catalogue KPIs."""
 
-    kpi: str
-    name: str = ""
+    kpi: Short
+    name: Short = ""
     custom: bool = False  # a KPI the region defined itself, named by `name`
-    year: int | None
-    actual: float | None
-    planned: float | None
+    year: Year | None
+    actual: Value | None
+    planned: Value | None
     status: Literal["on_track", "at_risk", "off_track", "no_data"]
 
 
 class CycleSummary(Model):
     """What a closed cycle left to the next: KPI results and the review's decisions."""
 
-    cycle: int = Field(ge=1)
+    cycle: int = Field(ge=1, le=CYCLE_MAX)
     closed_on: date
-    results: list[KpiResult] = []
-    decisions: list[MeasureDecision] = []
-    summary: str = ""
+    results: Items[KpiResult] = []
+    decisions: Items[MeasureDecision] = []
+    summary: LongText = ""
 
 
 class Project(Model):
@@ -448,26 +475,26 @@ class Project(Model):
     schema_version: int = SCHEMA_VERSION
     id: str = Slug
     region: Region
-    cycle: int = Field(default=1, ge=1)
+    cycle: int = Field(default=1, ge=1, le=CYCLE_MAX)
     iteration: int = Field(default=1, ge=1, le=6)
-    working_group: list[Member] = []
-    signatories: list[Signatory] = []
+    working_group: Items[Member] = []
+    signatories: Items[Signatory] = []
     next_review: date | None = None
-    identity_elements: list[IdentityElement] = []
+    identity_elements: Items[IdentityElement] = []
     economy: CreativeEconomy = CreativeEconomy()
-    crosswalk: list[CrosswalkChange] = []
-    actors: list[Actor] = []
-    ties: list[Tie] = []
-    clusters: list[Cluster] = []
-    overrides: list[Override] = []
-    measures: list[SelectedMeasure] = []
-    pilots: list[Pilot] = []
+    crosswalk: Items[CrosswalkChange] = []
+    actors: Items[Actor] = []
+    ties: Rows[Tie] = []
+    clusters: Items[Cluster] = []
+    overrides: Items[Override] = []
+    measures: Items[SelectedMeasure] = []
+    pilots: Items[Pilot] = []
     single_window: SingleWindow = SingleWindow()
     promotion: Promotion = Promotion()
-    kpis: list[KpiTrack] = []
-    feedback: list[FeedbackItem] = []
+    kpis: Items[KpiTrack] = []
+    feedback: Items[FeedbackItem] = []
     review: AnnualReview | None = None
-    previous_cycles: list[CycleSummary] = []
+    previous_cycles: Items[CycleSummary] = []
 
     @field_validator("schema_version")
     @classmethod
@@ -482,14 +509,23 @@ class Project(Model):
 
     @classmethod
     def from_json(cls, text: str | bytes) -> "Project":
-        """Parse a project document; raise ProjectError naming every bad field."""
+        """Parse a project document; raise ProjectError naming every bad field.
+
+        Only strict JSON is read: a document over PROJECT_MAX_BYTES is refused before it is parsed, and
+        a key given twice in one object (which value was meant?) or a `NaN`/`Infinity` (not JSON,
+        though Python's reader takes it) is refused while it is."""
+        if len(text) > PROJECT_MAX_BYTES or (isinstance(text, str) and
+                                             len(text.encode("utf-8", "replace")) > PROJECT_MAX_BYTES):
+            raise ProjectError([Issue(code="project_too_large", values={"limit": PROJECT_MAX_BYTES // 2**20})])
         if isinstance(text, bytes):
             try:
                 text = text.decode("utf-8-sig")
             except UnicodeDecodeError as exc:
                 raise ProjectError([Issue(code="not_utf8", values={"byte": exc.start})]) from None
         try:
-            data = json.loads(text)
+            data = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant, parse_int=_integer)
+        except _NotStrictJson as exc:
+            raise ProjectError([exc.issue]) from None
         except RecursionError:
             raise ProjectError([Issue(code="too_deep")]) from None
         except json.JSONDecodeError as exc:
@@ -514,9 +550,37 @@ class Project(Model):
         return project
 
 
+class _NotStrictJson(ValueError):
+    def __init__(self, issue: Issue):
+        self.issue = issue
+        super().__init__(issue.code)
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """An object of the document, refused when it names a key twice (Python's reader keeps the last)."""
+    out: dict[str, object] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _NotStrictJson(Issue(code="duplicate_key", values={"value": key[:80]}))
+        out[key] = value
+    return out
+
+
+def _no_constant(name: str) -> object:
+    raise _NotStrictJson(Issue(code="json_constant", values={"value": name}))
+
+
+def _integer(digits: str) -> int | float:
+    """An integer of the document; one longer than 19 characters (10^19 and more, far past every bound)
+    is read as a float, 10^400 as infinity, so the model refuses it by its field, instead of Python
+    refusing to read an integer of more than 4,300 digits at all (a ValueError, not a JSON error)."""
+    return int(digits) if len(digits) <= 19 else float(digits)
+
+
 def check_references(project: Project, catalogue: Catalogue) -> list[str]:
-    """What the store would refuse in this project (a name that points nowhere, control characters), in
-    English for the command line; policy_engine/validation.py has the checks, as coded issues."""
+    """What the store would refuse in this project (a name that points nowhere, dates out of order, control
+    characters, a document too large), in English for the command line; policy_engine/validation.py has
+    the checks, as coded issues."""
     from .validation import check
 
     return [i.text("en") for i in check(project, catalogue)]

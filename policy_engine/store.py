@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
-from . import validation
+from . import incidents, validation
 from .catalogue import Catalogue, default_catalogue
 from .changes import Change, diff, iterations_changed
 from .cycles import next_cycle
@@ -145,18 +145,62 @@ class AccessDenied(StoreError):
 
 FREE_GUESSES = 3  # wrong passphrases in a row before each further guess must wait
 MAX_WAIT_S = 300
+# One client (an address the app passes as `client`) guessing across projects: wrong passphrases to any
+# project count together, so spraying guesses over many projects is slowed down like guessing one. A
+# right passphrase does not reset this count (it would, every time the guesser opens a project of their
+# own); an hour without a wrong guess does.
+CLIENT_FREE_GUESSES = 10
+CLIENT_FORGET_S = 3600
+
+
+def client_key(address: str | None) -> str | None:
+    """The `client` for an IP address: the address itself, or for IPv6 its /64 network (one
+    household or server usually holds a whole /64, so counting single addresses would not count
+    one guesser). None or something that is not an address gives None: no per-client count."""
+    import ipaddress
+
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return None
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:  # ::ffff:1.2.3.4 is the IPv4 client 1.2.3.4
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 class Throttled(AccessDenied):
-    """Too many wrong passphrases in a row: the next guess must wait `seconds`."""
+    """Too many wrong passphrases in a row: the next guess must wait `seconds`. `by_client` when it is
+    the guessing client's wrong passphrases across projects that made it wait, not this project's."""
 
-    def __init__(self, project_id: str, seconds: float):
-        self.seconds = max(1, round(seconds))
-        super().__init__(f"too many wrong passphrases for project {project_id!r}: try again in {self.seconds} s")
+    def __init__(self, project_id: str, seconds: float, by_client: bool = False):
+        self.seconds, self.by_client = max(1, round(seconds)), by_client
+        whose = "from this client" if by_client else f"for project {project_id!r}"
+        super().__init__(f"too many wrong passphrases {whose}: try again in {self.seconds} s")
 
 
 class ReadOnly(StoreError):
     """The version or cycle being written is closed."""
+
+
+class DatabaseError(StoreError):
+    """The database refused or failed a request in a way the store does not plan for: a value it cannot
+    hold (PostgreSQL refuses NUL in text), a broken constraint, a lost or busy server. The statement,
+    its parameters and the traceback go to the server log under `incident`; the message carries only
+    `code` (the text `error.database.<code>` says it in the user's language) and the reference."""
+
+    CODES = ("data", "integrity", "unavailable", "database")
+
+    def __init__(self, code: str, incident: str):
+        self.code, self.incident = code, incident
+        super().__init__(f"the database refused the request ({code}); incident {incident}")
+
+
+def _database_error(exc: sa.exc.SQLAlchemyError, what: str) -> DatabaseError:
+    code = ("data" if isinstance(exc, sa.exc.DataError) else "integrity" if isinstance(exc, IntegrityError)
+            else "unavailable" if isinstance(exc, (OperationalError, sa.exc.TimeoutError)) else "database")
+    return DatabaseError(code, incidents.record(exc, f"store {what}: database error ({code})"))
 
 
 class Invalid(StoreError):
@@ -236,6 +280,7 @@ class Store:
         Every write is checked against `catalogue` (the seeds by default) with the engine's own checks."""
         self.catalogue = catalogue or default_catalogue()
         self._wrong: dict[str, tuple[int, float]] = {}  # project id -> wrong passphrases in a row, when the last
+        self._wrong_by_client: dict[str, tuple[int, float]] = {}  # client -> wrong passphrases, when the last
         self._guard = threading.Lock()
         self.url = database_url(url)
         if self.url.startswith("sqlite"):
@@ -277,11 +322,13 @@ class Store:
 
     # -- transactions --
 
-    def _write(self, work: Callable[[Session], T], attempts: int = 20) -> T:
+    def _write(self, work: Callable[[Session], T], attempts: int = 20,
+               on_integrity: Callable[[], StoreError] | None = None) -> T:
         """Run `work` in one transaction; retry when the database is momentarily locked.
 
         Everything `work` does is committed together or not at all, so a failure half-way
-        through a save leaves the previous version as it was.
+        through a save leaves the previous version as it was. A database error is a DatabaseError
+        (logged in full; no SQL in its message), or `on_integrity()` when the caller expects a key to clash.
         """
         for attempt in range(attempts):
             try:
@@ -293,13 +340,20 @@ class Store:
                     return result
             except OperationalError as exc:
                 if not _is_locked(exc) or attempt == attempts - 1:
-                    raise
+                    raise _database_error(exc, "write") from None
                 time.sleep(0.05 * (attempt + 1))
+            except IntegrityError as exc:
+                raise (on_integrity() if on_integrity else _database_error(exc, "write")) from None
+            except sa.exc.SQLAlchemyError as exc:
+                raise _database_error(exc, "write") from None
         raise AssertionError("unreachable")
 
     def _read(self, work: Callable[[Session], T]) -> T:
-        with Session(self.engine) as session:
-            return work(session)
+        try:
+            with Session(self.engine) as session:
+                return work(session)
+        except sa.exc.SQLAlchemyError as exc:
+            raise _database_error(exc, "read") from None
 
     # -- access --
 
@@ -310,34 +364,53 @@ class Store:
             raise NotFound(f"no project {project_id!r}")
         return row
 
-    def _authorize(self, row: ProjectRecord, passphrase: str | None) -> None:
+    def _authorize(self, row: ProjectRecord, passphrase: str | None, client: str | None = None) -> None:
         """Check the passphrase. After FREE_GUESSES wrong ones in a row, each further guess at that
         project must wait a doubling delay (up to MAX_WAIT_S), the right passphrase included, so
-        guessing costs time instead of 0.2 s a try; a right one resets the count."""
+        guessing costs time instead of 0.2 s a try; a right one resets the count. The same holds for
+        one `client` (the app passes the browser's address) after CLIENT_FREE_GUESSES wrong ones to
+        any projects together; another client is held back only by the project's own count."""
         if row.passphrase_hash is None:
             return
         if not passphrase:
             raise AccessDenied(f"project {row.id!r} is protected: enter its passphrase")
+        now = time.monotonic()
         with self._guard:
             wrong, last = self._wrong.get(row.id, (0, 0.0))
-        if wrong >= FREE_GUESSES:
-            wait = min(MAX_WAIT_S, 2 ** (wrong - FREE_GUESSES))
-            left = wait - (time.monotonic() - last)
-            if left > 0:
-                raise Throttled(row.id, left)
+            by_client, client_last = self._wrong_by_client.get(client, (0, 0.0)) if client else (0, 0.0)
+            if by_client and now - client_last > CLIENT_FORGET_S:
+                by_client = 0
+        for count, free, since, scope in ((wrong, FREE_GUESSES, last, False),
+                                          (by_client, CLIENT_FREE_GUESSES, client_last, True)):
+            if count >= free:
+                left = min(MAX_WAIT_S, 2 ** (count - free)) - (now - since)
+                if left > 0:
+                    raise Throttled(row.id, left, by_client=scope)
         try:
             _hasher.verify(row.passphrase_hash, passphrase)
         except (VerificationError, InvalidHashError):
             with self._guard:
-                count = self._wrong.get(row.id, (0, 0.0))[0] + 1
-                self._wrong[row.id] = (count, time.monotonic())
+                self._wrong[row.id] = (self._wrong.get(row.id, (0, 0.0))[0] + 1, time.monotonic())
+                if client:
+                    self._forget_quiet_clients(now)
+                    count, last = self._wrong_by_client.get(client, (0, 0.0))
+                    self._wrong_by_client[client] = ((0 if now - last > CLIENT_FORGET_S else count) + 1,
+                                                     time.monotonic())
             raise AccessDenied(f"wrong passphrase for project {row.id!r}") from None
         with self._guard:
             self._wrong.pop(row.id, None)
 
-    def _open(self, session: Session, project_id: str, passphrase: str | None) -> ProjectRecord:
+    def _forget_quiet_clients(self, now: float) -> None:
+        """Keep the per-client counts from growing without end (called under the guard)."""
+        if len(self._wrong_by_client) > 10_000:
+            for key, (_, last) in list(self._wrong_by_client.items()):
+                if now - last > CLIENT_FORGET_S:
+                    del self._wrong_by_client[key]
+
+    def _open(self, session: Session, project_id: str, passphrase: str | None,
+              client: str | None = None) -> ProjectRecord:
         row = self._project(session, project_id)
-        self._authorize(row, passphrase)
+        self._authorize(row, passphrase, client)
         return row
 
     @staticmethod
@@ -365,10 +438,13 @@ class Store:
     def is_protected(self, project_id: str) -> bool:
         return self._read(lambda s: self._project(s, project_id).passphrase_hash is not None)
 
-    def load(self, project_id: str, version: int | None = None, passphrase: str | None = None) -> Loaded:
-        """A version of a project (the newest by default) and whether it can be edited."""
+    def load(self, project_id: str, version: int | None = None, passphrase: str | None = None,
+             client: str | None = None) -> Loaded:
+        """A version of a project (the newest by default) and whether it can be edited. `client` names
+        who is asking (the app's door for a typed passphrase passes the browser's address), for the
+        per-client limit on wrong passphrases."""
         def work(s: Session) -> Loaded:
-            row = self._open(s, project_id, passphrase)
+            row = self._open(s, project_id, passphrase, client)
             rec = self._version(s, project_id, version or row.head_version)
             return Loaded(project=Project.from_json(rec.document), version=rec.version,
                           head_version=row.head_version,
@@ -416,17 +492,20 @@ class Store:
 
     # -- writing --
 
-    def _check(self, project: Project) -> None:
-        """Refuse a project the engine would refuse: the same checks the pages' edits run."""
-        issues = validation.check(project, self.catalogue)
+    def _check(self, project: Project | None, author: str, note: str = "", refusal: type[Invalid] = Invalid) -> None:
+        """Refuse a project the engine would refuse (the same checks the pages' edits run), and an author
+        or note that could not be stored as given (NUL, or a book's length), before the database sees them."""
+        issues = validation.signature(author, note)
+        if project is not None:
+            issues += validation.check(project, self.catalogue)
         if issues:
-            raise Invalid(issues)
+            raise refusal(issues)
 
     def create(self, project: Project, author: str, passphrase: str | None = None, note: str = "created") -> int:
         """Store a new project as version 1; protect it with `passphrase` if one is given."""
         if validation.passphrase(passphrase):
             raise Invalid(validation.passphrase(passphrase))
-        self._check(project)
+        self._check(project, author, note)
         now = _now()
         doc = project.to_json()
         hashed = _hasher.hash(passphrase) if passphrase else None
@@ -441,17 +520,15 @@ class Store:
             s.add(CycleRecord(project_id=project.id, cycle=project.cycle, opened_at=now, opened_version=1))
             _insert_version(s, project.id, 1, project, doc, author, iterations_changed(None, project), note, now)
             return 1
-        try:
-            return self._write(work)
-        except IntegrityError:
-            raise AlreadyExists(f"a project {project.id!r} already exists") from None
+        # two creators at once: the second one's insert breaks the key
+        return self._write(work, on_integrity=lambda: AlreadyExists(f"a project {project.id!r} already exists"))
 
     def save(self, project: Project, base_version: int, author: str, passphrase: str | None = None,
              note: str = "") -> int:
         """Save `project` as the version after `base_version`; refuse if someone saved in between.
 
         A save that changes nothing makes no version: `base_version` comes back."""
-        self._check(project)
+        self._check(project, author, note)
         doc = project.to_json()
 
         def work(s: Session) -> int:
@@ -483,7 +560,10 @@ class Store:
         return Conflict(project_id, base.version, head, list(later), changes)
 
     def restore(self, project_id: str, version: int, author: str, passphrase: str | None = None) -> int:
-        """Make an earlier version of the open cycle the newest again, as a new version."""
+        """Make an earlier version of the open cycle the newest again, as a new version (if it passes
+        today's checks: a version saved before a rule was added is loaded and fixed, not restored)."""
+        self._check(None, author)
+
         def work(s: Session) -> int:
             row = self._open(s, project_id, passphrase)
             old = self._version(s, project_id, version)
@@ -493,6 +573,7 @@ class Store:
             head_version = row.head_version  # read before _bump_head, which updates `row` in the session
             head = self._version(s, project_id, head_version)
             project = Project.from_json(old.document)
+            self._check(project, author)
             if not _bump_head(s, project_id, head_version, project):
                 raise self._conflict(s, project_id, head, self._project(s, project_id).head_version)
             new = head_version + 1
@@ -504,6 +585,8 @@ class Store:
 
     def close_cycle(self, project_id: str, base_version: int, author: str, passphrase: str | None = None) -> int:
         """Freeze the open cycle at `base_version` and open the next one; returns its first version."""
+        self._check(None, author)
+
         def work(s: Session) -> int:
             row = self._open(s, project_id, passphrase)
             base = self._version(s, project_id, base_version)
@@ -518,6 +601,7 @@ class Store:
             current.closed_at, current.closed_version, current.closed_by = now, base_version, author
             s.add(current)
             following = next_cycle(closing, self.catalogue)
+            self._check(following, author)
             if not _bump_head(s, project_id, base_version, following):
                 raise self._conflict(s, project_id, base, self._project(s, project_id).head_version)
             new = base_version + 1
@@ -545,9 +629,7 @@ class Store:
             project = Project.from_json(data)
         except ProjectError as exc:
             raise ImportRefused(exc.issues) from None
-        issues = validation.check(project, self.catalogue)
-        if issues:
-            raise ImportRefused(issues)
+        self._check(project, author, "imported", refusal=ImportRefused)
         return project.id, self.create(project, author, passphrase, note="imported")
 
 

@@ -1,11 +1,14 @@
 """The one set of checks every write of a project goes through: the page's edit and the store's save alike.
 
-Pydantic checks each field's shape; `references` checks that every id points somewhere (the
-catalogue, or the project itself), so a misspelt measure in an imported file or a cluster deleted
-while a pilot still names it is refused before it is stored — not found later as a `KeyError` on a
-page. `check` is what the store runs on create, save, import and close; `passphrase` and
-`ready_to_close` are the store's other preconditions. All of them return coded issues
-(policy_engine/issues.py), never raise, so a caller can show every problem at once.
+Pydantic checks each field's shape and bounds (policy_engine/project.py declares them); `references`
+checks that every id points somewhere (the catalogue, or the project itself), so a misspelt measure in
+an imported file or a cluster deleted while a pilot still names it is refused before it is stored — not
+found later as a `KeyError` on a page; `order` that dates and ties make sense; `clean_text` and `size`
+that nothing reaches the database it could not hold or give back. `check` is what the store runs on
+create, save, import, restore and close; `signature` checks who saves and the version's note, which
+are stored beside the document; `passphrase` and `ready_to_close` are the store's other
+preconditions. All of them return coded issues (policy_engine/issues.py), never raise, so a caller
+can show every problem at once.
 """
 
 from __future__ import annotations
@@ -17,11 +20,13 @@ from pydantic import ValidationError
 
 from .catalogue import Catalogue
 from .issues import Issue, from_validation
-from .project import Project
+from .project import NAME_MAX, PROJECT_MAX_BYTES, TEXT_MAX, Project
 
 PASSPHRASE_MIN = 8  # the one passphrase policy, used by the store, the app and the CLI
 PASSPHRASE_MAX = 1024  # hashing is slow on purpose; an unbounded input would make it a weapon
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, newline and CR are text
+# Control characters (Unicode's Cc): all but tab and newline. NUL is refused by PostgreSQL and kept by
+# SQLite, and the rest are invisible in a page yet break a report or a spreadsheet.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def passphrase(value: str | None) -> list[Issue]:
@@ -48,18 +53,44 @@ def parse(data: Any) -> tuple[Project | None, list[Issue]]:
 
 
 def check(project: Project, catalogue: Catalogue) -> list[Issue]:
-    """Everything that must hold before a project is stored: references and clean text."""
-    return references(project, catalogue) + control_characters(project)
+    """Everything that must hold before a project is stored: references, order, clean text, size."""
+    found = references(project, catalogue) + order(project) + clean_text(project)
+    return found or size(project)  # measured last: it writes the whole document out
 
 
-def control_characters(project: Project) -> list[Issue]:
+def signature(author: str | None, note: str | None = "") -> list[Issue]:
+    """Who saves a version and its note: stored beside the document, so bounded and clean like its text."""
+    out: list[Issue] = []
+    for field, value, limit in (("author", author, NAME_MAX), ("note", note, TEXT_MAX)):
+        if value is None:  # no author given: the store writes "anonymous"
+            continue
+        if not isinstance(value, str):
+            out.append(Issue(code="text", path=(field,)))
+        elif len(value) > limit:
+            out.append(Issue(code="too_long", path=(field,), values={"limit": limit}))
+        elif _CONTROL.search(value):
+            out.append(Issue(code="control_characters", path=(field,)))
+    return out
+
+
+def size(project: Project) -> list[Issue]:
+    """A project whose stored document would be larger than a file the store may read back."""
+    if len(project.to_json().encode("utf-8")) > PROJECT_MAX_BYTES:
+        return [Issue(code="project_too_large", values={"limit": PROJECT_MAX_BYTES // 2**20})]
+    return []
+
+
+def clean_text(project: Project) -> list[Issue]:
     """Text with control characters (NUL among them: PostgreSQL refuses it, SQLite would keep it) is
-    refused on both databases alike, naming the field."""
+    refused on both databases alike, naming the field. The model bounds every field of its own; this
+    bounds the rest too (a source's document and place), so no text of any length gets in."""
     out: list[Issue] = []
 
     def walk(value: Any, path: tuple[str | int, ...]) -> None:
         if isinstance(value, str):
-            if _CONTROL.search(value):
+            if len(value) > TEXT_MAX:
+                out.append(Issue(code="too_long", path=path, values={"limit": TEXT_MAX}))
+            elif _CONTROL.search(value):
                 out.append(Issue(code="control_characters", path=path))
         elif isinstance(value, dict):
             for k, v in value.items():
@@ -69,6 +100,32 @@ def control_characters(project: Project) -> list[Issue]:
                 walk(v, (*path, i))
 
     walk(project.model_dump(mode="json"), ())
+    return out
+
+
+def order(project: Project) -> list[Issue]:
+    """Dates and ties that cannot be: an event that ends before it starts, a KPI target for a year
+    before its baseline, a pilot's milestone due before the pilot starts (preparation belongs inside
+    the pilot's dates), an actor tied to itself. Checked here, not in the model, so a version saved
+    before the rule still opens, and the page can say which row to fix."""
+    out: list[Issue] = []
+    for i, ev in enumerate(project.promotion.events):
+        if ev.end is not None and ev.end < ev.start:
+            out.append(Issue(code="end_before_start", path=("promotion", "events", i, "end"), item=ev.name,
+                             values={"start": ev.start.isoformat(), "end": ev.end.isoformat()}))
+    for i, k in enumerate(project.kpis):
+        for year in sorted(y for y in k.targets if y < k.baseline_year):
+            out.append(Issue(code="target_before_baseline", path=("kpis", i, "targets", str(year)),
+                             item=k.custom.name if k.custom else k.kpi,
+                             values={"year": year, "baseline_year": k.baseline_year}))
+    for i, p in enumerate(project.pilots):
+        for j, m in enumerate(p.milestones):
+            if m.due < p.start:
+                out.append(Issue(code="milestone_before_start", path=("pilots", i, "milestones", j, "due"), item=p.name,
+                                 values={"due": m.due.isoformat(), "start": p.start.isoformat(), "value": m.name}))
+    for i, t in enumerate(project.ties):
+        if t.source == t.target:
+            out.append(Issue(code="tie_to_itself", path=("ties", i, "target"), values={"value": t.source}))
     return out
 
 

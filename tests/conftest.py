@@ -92,3 +92,19 @@ def _isolated_default_database(tmp_path_factory):
         os.environ.pop("DATABASE_URL", None)
     else:
         os.environ["DATABASE_URL"] = old
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _page_errors_fail_tests():
+    """The app shows an unexpected page error as a short message with an incident reference
+    (pages.shared.guarded); with GENIUS_LOCI_DEBUG=1 it lets the error through, so every AppTest smoke
+    test still sees a page that breaks as `at.exception`. tests/test_pages_errors.py unsets it."""
+    import os
+
+    old = os.environ.get("GENIUS_LOCI_DEBUG")
+    os.environ["GENIUS_LOCI_DEBUG"] = "1"
+    yield
+    if old is None:
+        os.environ.pop("GENIUS_LOCI_DEBUG", None)
+    else:
+        os.environ["GENIUS_LOCI_DEBUG"] = old

@@ -256,3 +256,69 @@ def test_roadmap_refuses_a_project_with_broken_references(tmp_path, sample):
     project.write_text(sample.to_json(), encoding="utf-8")
     r = run("roadmap", "--project", str(project), "--out", str(tmp_path / "r.pdf"))
     assert r.returncode == 1 and "no_such_measure" in r.stderr and not (tmp_path / "r.pdf").exists()
+
+
+# --- what reaches the terminal ------------------------------------------------------------------
+
+RED = "\x1b[31mRED\x1b[0m"
+RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: "\u202egpj.exe" shows as "exe.jpg"
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("Өскемен", "Өскемен"),
+    (RED, "\\x1b[31mRED\\x1b[0m"),
+    (f"{RLO}gpj.exe", "\\u202egpj.exe"),
+    ("two\nlines\ttab\rcr", "two\\nlines\\ttab\\rcr"),
+    ("\x00\x07\x7f\x9b\x85", "\\x00\\x07\\x7f\\x9b\\x85"),  # NUL, BEL, DEL, CSI and NEL (C1)
+    ("\u2066a\u2069 \u200f \u2028", "\\u2066a\\u2069 \\u200f \\u2028"),
+    ("", ""),
+])
+def test_safe_shows_controls_and_bidi_as_escapes(text, shown):
+    from policy_engine.cli import safe
+
+    assert safe(text) == shown
+
+
+def hostile_store(tmp_path, sample, monkeypatch):
+    """A database with a project whose name and history carry terminal escapes, as an old database (or
+    one written by another tool) may hold them whatever today's checks refuse."""
+    from policy_engine.store import Store
+
+    url = f"sqlite:///{tmp_path / 'hostile.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    store = Store(url)
+    store.create(sample, "Dana")
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE project SET region_name = ?", (f"{RED} {RLO}Shygys",))
+        conn.exec_driver_sql("UPDATE project_version SET author = ?, note = ?", (f"{RLO}anaD", f"x\x1b]0;title\x07{RED}"))
+    store.close()
+
+
+def test_projects_list_and_history_print_no_terminal_controls(tmp_path, sample, monkeypatch, capsys):
+    hostile_store(tmp_path, sample, monkeypatch)
+    assert main(["projects", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "\\x1b[31mRED\\x1b[0m \\u202eShygys" in out
+    assert "\x1b" not in out and RLO not in out
+    assert len(out.strip().splitlines()) == 3  # header, rule, one row: nothing broke the line
+    assert main(["projects", "history", sample.id]) == 0
+    out = capsys.readouterr().out
+    assert "\\u202eanaD" in out and "x\\x1b]0;title\\x07" in out
+    assert not any(ch in out for ch in ("\x1b", "\x07", RLO))
+    assert main(["projects", "list", "--format", "json"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and RLO not in out
+    assert json.loads(out)[0]["region_name"] == f"{RED} {RLO}Shygys"  # the JSON still says exactly what is stored
+
+
+def test_file_names_and_register_values_print_no_terminal_controls(tmp_path, capsys):
+    missing = tmp_path / f"{RED}{RLO}nosj.json"
+    assert main(["validate", str(missing)]) == 1
+    err = capsys.readouterr().err
+    assert "\\x1b[31mRED" in err and "\x1b" not in err and RLO not in err
+    src = tmp_path / "reg.csv"
+    src.write_text(f"code;municipality;employees\n59.11;{RED}Риддер;10\n59.11;Алтай;{RLO}5\n", encoding="utf-8")
+    assert main(["register", str(src)]) == 0
+    out = capsys.readouterr().out
+    assert "\\x1b[31mRED\\x1b[0mРиддер" in out and "\\u202e5" in out
+    assert "\x1b" not in out and RLO not in out

@@ -12,7 +12,7 @@ from policy_engine import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
-USED = re.compile(r"""\btr\(\s*f?["']([a-z0-9_.{}]+)["']""")
+USED = re.compile(r"""\btr(?:_md)?\(\s*f?["']([a-z0-9_.{}]+)["']""")
 
 
 def test_every_key_has_all_three_languages():

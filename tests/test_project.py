@@ -76,7 +76,7 @@ def pilots(draw):
 projects = st.builds(
     Project, id=slugs,
     region=st.builds(Region, name=names, country=st.sampled_from(["RU", "KZ"]),
-                     population=st.none() | st.integers(0, 10**8), area_km2=st.none() | numbers,
+                     population=st.none() | st.integers(0, 10**8), area_km2=st.none() | st.floats(0, 1e7),
                      municipalities=st.lists(st.builds(Municipality, name=names), max_size=3),
                      profile=st.lists(st.builds(ProfileFact, label=names, value=names), max_size=2),
                      positioning=st.none() | texts),

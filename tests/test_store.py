@@ -373,3 +373,136 @@ def test_a_protected_project_is_listed_by_its_id_alone(store, sample):
     assert summary.protected and summary.id == sample.id
     assert (summary.region_name, summary.country, summary.head_version, summary.cycle, summary.updated_at) == (
         None, None, None, None, None)
+
+
+# --- one client guessing across projects --------------------------------------------------------
+
+SECRET = "Алтай-қорғаны 2026"
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr(store_module.time, "monotonic", lambda: now[0])
+    return now
+
+
+def protected_projects(store, sample, count: int) -> list[str]:
+    ids = [f"region-{i}" for i in range(count)]
+    for pid in ids:
+        store.create(sample.model_copy(update={"id": pid}), AUTHOR, passphrase=SECRET)
+    return ids
+
+
+def test_one_client_spraying_guesses_over_many_projects_is_slowed_down(store, sample, monkeypatch, clock):
+    """One wrong guess at each project never reached the per-project limit, so a client could try a
+    passphrase on every project at full speed; now its wrong guesses count together."""
+    monkeypatch.setattr(store_module, "CLIENT_FREE_GUESSES", 4)
+    *sprayed, last = protected_projects(store, sample, 5)
+    for pid in sprayed:  # one wrong guess each: the per-project rule alone would never wait
+        with pytest.raises(AccessDenied, match="wrong passphrase"):
+            store.load(pid, passphrase="guess", client="203.0.113.7")
+    with pytest.raises(Throttled) as wait:  # a fifth project, even with the right passphrase, waits
+        store.load(last, passphrase=SECRET, client="203.0.113.7")
+    assert wait.value.by_client and wait.value.seconds == 1 and "from this client" in str(wait.value)
+    # another client, and the CLI (no client), are held back by nothing: each project saw one wrong guess
+    assert store.load(last, passphrase=SECRET, client="198.51.100.2").version == 1
+    assert store.load(sprayed[0], passphrase=SECRET, client="198.51.100.2").version == 1
+    assert store.load(last, passphrase=SECRET).version == 1
+    clock[0] += 1.1
+    with pytest.raises(AccessDenied, match="wrong passphrase"):  # after the wait one guess is checked
+        store.load(last, passphrase="guess", client="203.0.113.7")
+    with pytest.raises(Throttled) as wait:  # and the wait doubles
+        store.load(last, passphrase=SECRET, client="203.0.113.7")
+    assert wait.value.seconds == 2
+
+
+def test_a_right_passphrase_does_not_reset_the_clients_count_but_an_hour_does(store, sample, monkeypatch, clock):
+    """Otherwise a guesser would open a project of their own between guesses to start afresh."""
+    monkeypatch.setattr(store_module, "CLIENT_FREE_GUESSES", 2)
+    own, first, second = protected_projects(store, sample, 3)
+    client = "2001:db8:1:2::/64"
+    for _ in range(2):
+        clock[0] += 5
+        with pytest.raises(AccessDenied, match="wrong passphrase"):
+            store.load(first, passphrase="guess", client=client)
+    with pytest.raises(Throttled):  # the project's own count is at 2 of 3: it is the client's count that waits
+        store.load(own, passphrase=SECRET, client=client)
+    clock[0] += 1.1
+    assert store.load(own, passphrase=SECRET, client=client).version == 1
+    with pytest.raises(AccessDenied, match="wrong passphrase"):
+        store.load(second, passphrase="guess", client=client)
+    with pytest.raises(Throttled) as wait:  # one wrong guess at `second`, but the client's third in a row
+        store.load(second, passphrase=SECRET, client=client)
+    assert wait.value.by_client and wait.value.seconds == 2  # the right passphrase in between reset nothing
+    clock[0] += store_module.CLIENT_FORGET_S + 1  # quiet for an hour: the count starts again
+    with pytest.raises(AccessDenied, match="wrong passphrase"):
+        store.load(second, passphrase="guess", client=client)
+    assert store.load(own, passphrase=SECRET, client=client).version == 1  # 1 of 2 free: no wait
+
+
+def test_the_per_project_rule_still_holds_for_every_client(store, sample, clock):
+    """Three wrong guesses at a project from one client make everyone wait at that project (and only there)."""
+    first, other = protected_projects(store, sample, 2)
+    for _ in range(store_module.FREE_GUESSES):
+        with pytest.raises(AccessDenied, match="wrong passphrase"):
+            store.load(first, passphrase="guess", client="203.0.113.7")
+    with pytest.raises(Throttled) as wait:
+        store.load(first, passphrase=SECRET, client="198.51.100.2")
+    assert not wait.value.by_client
+    assert store.load(other, passphrase=SECRET, client="198.51.100.2").version == 1
+
+
+@pytest.mark.parametrize("address, key", [
+    ("203.0.113.7", "203.0.113.7"),
+    (" 203.0.113.7 ", "203.0.113.7"),
+    ("::ffff:203.0.113.7", "203.0.113.7"),  # an IPv4 client seen over IPv6
+    ("2001:db8:1:2::99", "2001:db8:1:2::/64"),  # one household or server holds a whole /64
+    ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),
+    (None, None), ("", None), ("not an address", None),
+])
+def test_client_key(address, key):
+    assert store_module.client_key(address) == key
+
+
+# --- database errors ----------------------------------------------------------------------------
+
+def test_a_database_refusal_is_a_coded_store_error_without_the_statement(stored, monkeypatch, caplog):
+    """PostgreSQL refuses NUL in text with a DataError whose text is the INSERT and part of the document."""
+    def refused(*_args, **_kwargs):
+        raise sa.exc.DataError("INSERT INTO project_version (document) VALUES (%(document)s)",
+                               {"document": "secret part of the document"}, Exception("cannot contain NUL"))
+
+    loaded = stored.load("east-kazakhstan")
+    loaded.project.region.positioning = "changed"
+    monkeypatch.setattr(store_module, "_insert_version", refused)
+    with caplog.at_level("ERROR", logger="genius_loci"), pytest.raises(store_module.DatabaseError) as err:
+        stored.save(loaded.project, loaded.version, AUTHOR)
+    assert isinstance(err.value, StoreError) and err.value.code == "data"
+    assert "INSERT" not in str(err.value) and "secret" not in str(err.value)
+    assert err.value.incident in str(err.value)
+    (record,) = [r for r in caplog.records if err.value.incident in r.getMessage()]
+    assert "INSERT INTO project_version" in record.getMessage() and record.exc_info
+    monkeypatch.undo()
+    assert stored.load("east-kazakhstan").version == 1  # nothing was saved
+
+
+def test_a_failed_read_is_a_coded_store_error(stored, monkeypatch):
+    def lost(*_args, **_kwargs):
+        raise sa.exc.OperationalError("SELECT project.id FROM project", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(Store, "_project", staticmethod(lost))
+    with pytest.raises(store_module.DatabaseError) as err:
+        stored.load("east-kazakhstan")
+    assert err.value.code == "unavailable" and "SELECT" not in str(err.value)
+
+
+def test_two_creators_at_once_still_get_already_exists(store, sample, monkeypatch, caplog):
+    """The second insert breaks the primary key: an expected clash, said as such and not logged as an incident."""
+    def clash(*_args, **_kwargs):
+        raise sa.exc.IntegrityError("INSERT INTO project ...", {}, Exception("UNIQUE constraint failed"))
+
+    monkeypatch.setattr(store_module, "_insert_version", clash)
+    with caplog.at_level("ERROR", logger="genius_loci"), pytest.raises(AlreadyExists):
+        store.create(sample, AUTHOR)
+    assert not [r for r in caplog.records if r.name == "genius_loci"]

@@ -6,42 +6,23 @@ file through, this test process itself would die — so these tests fail loudly,
 from __future__ import annotations
 
 import io
+import sys
 import time
 import tracemalloc
 import zipfile
 
 import pytest
-from openpyxl import Workbook
 
 from policy_engine import uploads
+from policy_engine.bench import workbook
+from policy_engine.bench import zip_parts as raw_workbook
 from policy_engine.register import RegisterError, inspect_register, read_register
 
 SHEET = '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{}</sheetData></worksheet>'
 
 
 def workbook_with(cell: str) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(["Код ОКВЭД", "Район", "Численность"])
-    ws[cell] = 1
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def raw_workbook(parts: dict[str, bytes | tuple[bytes, int]]) -> bytes:
-    """A ZIP with the given parts; (chunk, times) writes a part as a stream, so a huge part costs no memory."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
-        for name, content in parts.items():
-            with z.open(name, "w", force_zip64=True) as out:
-                if isinstance(content, tuple):
-                    chunk, times = content
-                    for _ in range(times):
-                        out.write(chunk)
-                else:
-                    out.write(content)
-    return buf.getvalue()
+    return workbook([(cell, 1)])
 
 
 @pytest.mark.parametrize("cell, code", [("XFD1048576", "too_many_columns"), ("ZZ100000", "too_many_columns"),
@@ -127,3 +108,49 @@ def test_a_path_that_never_ends_is_read_only_up_to_the_limit(catalogue):
 @pytest.mark.parametrize("letters, number", [(b"A", 1), (b"Z", 26), (b"AA", 27), (b"ZZ", 702), (b"XFD", 16384)])
 def test_column_letters(letters, number):
     assert uploads.column_number(letters) == number
+
+
+# --- the reader's own process ----------------------------------------------------------------------
+# The inspection above is the first wall; the reader running in a child process under a memory
+# ceiling is the second. With the inspection switched off, the workbook that aborted the server
+# (XLSX reader asking for 512 GiB) reaches the reader: the child dies, this process goes on.
+
+def test_a_reader_abort_kills_only_its_own_process(catalogue, monkeypatch):
+    monkeypatch.setattr(uploads, "inspect_xlsx", lambda raw, limits=None: None)
+    raw = workbook_with("XFD1048576")
+    start = time.perf_counter()
+    with pytest.raises(RegisterError) as refused:
+        read_register(raw, catalogue, name="r.xlsx")
+    assert refused.value.code == "reader_failed"
+    assert time.perf_counter() - start < 10
+    assert "МБ" in refused.value.describe("ru")
+
+
+def test_a_reader_past_its_time_is_stopped(monkeypatch):
+    import dataclasses
+
+    limits = dataclasses.replace(uploads.LIMITS, reader_seconds=1)
+    slow = [sys.executable, "-c", "import time; time.sleep(30)"]
+    real_run = uploads.subprocess.run
+    monkeypatch.setattr(uploads.subprocess, "run", lambda command, **kw: real_run(slow, **kw))
+    start = time.perf_counter()
+    with pytest.raises(uploads.TooLarge) as refused:
+        uploads.read_sheet(workbook_with("A2"), limits=limits)
+    assert refused.value.code == "reader_timeout"
+    assert time.perf_counter() - start < 5
+
+
+def test_a_broken_workbook_is_refused_with_the_readers_reason(catalogue):
+    good = workbook_with("A2")
+    archive = zipfile.ZipFile(io.BytesIO(good))
+    parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["xl/workbook.xml"] = b"<not xml"
+    with pytest.raises(RegisterError) as refused:
+        read_register(raw_workbook(parts), catalogue, name="r.xlsx")
+    assert refused.value.code == "bad_workbook"
+
+
+def test_the_reader_returns_the_sheet_row_for_row():
+    df = uploads.read_sheet(workbook_with("B5"))
+    assert df.height == 5 and df.row(0)[:3] == ("Код ОКВЭД", "Район", "Численность")
+    assert df.row(4)[1] == "1"

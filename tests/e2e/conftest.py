@@ -8,6 +8,7 @@ failure: a skipped browser run would turn CI green with no coverage of the app a
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -82,13 +83,11 @@ def _stop(proc: subprocess.Popen) -> None:
 SERVER: dict[str, str] = {}  # what the running app uses, for tests that check the store behind it
 
 
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory):
-    """The app as the README starts it, on a free port and a throwaway SQLite file; yields its URL."""
-    _require_browser()
-    tmp = tmp_path_factory.mktemp("e2e-app")
-    env = dict(os.environ)
-    env["DATABASE_URL"] = f"sqlite:///{tmp / 'genius_loci.db'}"
+@contextlib.contextmanager
+def running_app(tmp: Path, database_url: str, **settings: str):
+    """The app as the README starts it (`scripts/app.sh`), on a free port, a database of the caller's
+    and any extra settings (environment variables); yields (its URL, its process), ends it after."""
+    env = dict(os.environ, DATABASE_URL=database_url, **settings)
     env["GENIUS_LOCI_DATA"] = str(tmp)  # even a fallback to the default store stays out of data/
     port = _free_port()
     log = tmp / "app.log"
@@ -99,12 +98,21 @@ def app_server(tmp_path_factory):
             start_new_session=True,  # its own process group, so teardown ends streamlit too
         )
     url = f"http://127.0.0.1:{port}"
-    SERVER["database_url"] = env["DATABASE_URL"]
     try:
         wait_healthy(proc, url, log)
-        yield url
+        yield url, proc
     finally:
         _stop(proc)
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory):
+    """The app on a throwaway SQLite file; yields its URL."""
+    _require_browser()
+    tmp = tmp_path_factory.mktemp("e2e-app")
+    SERVER["database_url"] = f"sqlite:///{tmp / 'genius_loci.db'}"
+    with running_app(tmp, SERVER["database_url"]) as (url, _):
+        yield url
 
 
 def wait_healthy(proc: subprocess.Popen, url: str, log: Path) -> None:

@@ -9,7 +9,6 @@ the roadmap's pages: /tmp/e2e_new_region_pdf-NN.png.
 from __future__ import annotations
 
 import io
-import os
 import re
 import shutil
 import subprocess
@@ -32,18 +31,9 @@ def empty_app(tmp_path_factory):
     """The app as the README starts it, on a database of its own that starts empty."""
     conftest._require_browser()
     tmp = tmp_path_factory.mktemp("e2e-empty")
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp / 'empty.db'}", GENIUS_LOCI_DATA=str(tmp))
-    port = conftest._free_port()
-    log = open(tmp / "app.log", "wb")
-    proc = subprocess.Popen(["bash", "scripts/app.sh", "--server.port", str(port), "--server.fileWatcherType", "none"],
-                            cwd=conftest.ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
-    try:
-        conftest.wait_healthy(proc, f"http://127.0.0.1:{port}", tmp / "app.log")
-        yield f"http://127.0.0.1:{port}", env["DATABASE_URL"]
-    finally:
-        conftest._stop(proc)
-        log.close()
+    database = f"sqlite:///{tmp / 'empty.db'}"
+    with conftest.running_app(tmp, database) as (url, _):
+        yield url, database
 
 
 def shoot(page, name: str) -> None:
@@ -268,7 +258,8 @@ def test_a_new_russian_region_from_an_empty_database_to_the_roadmap(empty_app, p
     go(page, "4 Пилотные проекты")
     open_expander(page, "Добавить пилотный проект")
     walk.form("new_pilot_form", {"new_pilot_name": "Школа звериного стиля",
-                                 "new_pilot_owner": "Студия «Кудымкарские мастера»", "new_pilot_regional": "300"})
+                                 "new_pilot_owner": "Студия «Кудымкарские мастера»", "new_pilot_regional": "300"},
+              dates={"new_pilot_start": date(2026, 6, 1), "new_pilot_end": date(2027, 5, 31)})
     (pilot,) = project().pilots
     walk.form(f"milestone_form_{pilot.id}", {f"new_milestone_name_{pilot.id}": "Первый набор учеников"},
               dates={f"new_milestone_due_{pilot.id}": date(2026, 9, 1)})
@@ -313,7 +304,7 @@ def test_a_new_russian_region_from_an_empty_database_to_the_roadmap(empty_app, p
               {"new_signatory_stage_ru": "Утверждаю"})
     walk.form("review_date_form", dates={"next_review": date(2027, 3, 1)})
     page.get_by_role("button", name="Подготовить PDF и DOCX").click()
-    link = page.get_by_test_id("stDownloadButton").first
+    link = page.locator(".st-key-download_pdf").get_by_test_id("stDownloadButton")
     expect(link).to_be_visible(timeout=90_000)
     wait_for_app(page)
     shoot(page, "roadmap")

@@ -22,7 +22,7 @@ def download(page, tmp_path, lang: str, option: str, button: str, expected: str)
     page.get_by_test_id("stMainBlockContainer").get_by_test_id("stRadioOption").filter(has_text=option).click()
     wait_for_app(page)
     page.get_by_role("button", name=button).click()
-    link = page.get_by_test_id("stDownloadButton").first
+    link = page.locator(".st-key-download_pdf").get_by_test_id("stDownloadButton")
     expect(link).to_be_visible(timeout=60_000)
     wait_for_app(page)
     shoot(page, tmp_path, f"roadmap_page_{lang}")
