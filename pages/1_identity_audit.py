@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.shared import (
-    apply_edit, catalogue, editor, editor_rows, grid, industry_name, lang, md_literal, plain, require_project,
-    sidebar, table, tr,
-)
 from pages.economy import economy_section
-from policy_engine import audit, charts, frame
-from policy_engine.clusters import growth_points
-from policy_engine.location_quotients import gva_shares, location_quotients
+from pages.shared import (
+    apply_edit,
+    catalogue,
+    editor,
+    editor_rows,
+    grid,
+    industry_name,
+    lang,
+    md_literal,
+    plain,
+    require_project,
+    sidebar,
+    table,
+    tr,
+)
+from policy_engine.diagnostics.growth_points import growth_points
+from policy_engine.diagnostics.location_quotients import gva_shares, location_quotients
+from policy_engine.documents import charts
+from policy_engine.wizard import audit, frame
 
 sidebar()
 project = require_project()
@@ -34,53 +46,82 @@ with st.expander(tr("audit.profile"), expanded=not project.region.positioning):
     with st.form("profile_form"):
         name = st.text_input(tr("audit.region_name"), value=project.region.name, key="profile_name")
         capital = st.text_input(tr("audit.capital"), value=project.region.capital or "", key="profile_capital")
-        population = st.number_input(tr("audit.population"), min_value=0, step=1000,
-                                     value=project.region.population or 0, key="profile_population")
-        area = st.number_input(tr("audit.area"), min_value=0.0, step=100.0,
-                               value=float(project.region.area_km2 or 0), key="profile_area")
-        positioning = st.text_area(tr("audit.positioning"), value=project.region.positioning or "",
-                                   key="profile_positioning")
+        population = st.number_input(
+            tr("audit.population"),
+            min_value=0,
+            step=1000,
+            value=project.region.population or 0,
+            key="profile_population",
+        )
+        area = st.number_input(
+            tr("audit.area"), min_value=0.0, step=100.0, value=float(project.region.area_km2 or 0), key="profile_area"
+        )
+        positioning = st.text_area(
+            tr("audit.positioning"), value=project.region.positioning or "", key="profile_positioning"
+        )
         if st.form_submit_button(tr("audit.save_profile")):
-            apply_edit(frame.set_profile(project, cat, name, capital, population, area, positioning), note="region profile")
+            apply_edit(
+                frame.set_profile(project, cat, name, capital, population, area, positioning), note="region profile"
+            )
     if project.region.profile:
-        grid([{"": f.label, " ": f.value} for f in project.region.profile], key="profile_table", hide_index=True,
-             width="stretch")
+        grid(
+            [{"": f.label, " ": f.value} for f in project.region.profile],
+            key="profile_table",
+            hide_index=True,
+            width="stretch",
+        )
     with st.form("money_form"):
         st.markdown(f"**{tr('frame.money')}**")
         left, right = st.columns(2)
-        currency = left.text_input(tr("frame.currency"), value=project.economy.currency or cat.country(project.region.country).currency, max_chars=3, key="money_currency")
-        unit = right.selectbox(tr("frame.unit"), frame.MONEY_UNITS, index=frame.MONEY_UNITS.index(project.economy.unit)
-                               if project.economy.unit in frame.MONEY_UNITS else 0,
-                               format_func=unit_label.get, key=f"money_unit_{lg}")
+        currency = left.text_input(
+            tr("frame.currency"),
+            value=project.economy.currency or cat.country(project.region.country).currency,
+            max_chars=3,
+            key="money_currency",
+        )
+        unit = right.selectbox(
+            tr("frame.unit"),
+            frame.MONEY_UNITS,
+            index=frame.MONEY_UNITS.index(project.economy.unit) if project.economy.unit in frame.MONEY_UNITS else 0,
+            format_func=unit_label.get,
+            key=f"money_unit_{lg}",
+        )
         if st.form_submit_button(tr("frame.save_money")):
             apply_edit(frame.set_money(project, cat, currency, unit), note="money unit")
 
 # --- municipalities -----------------------------------------------------------------------------
-with st.expander(tr("frame.municipalities"), expanded=not project.region.municipalities
-                 or "open_municipalities" in st.session_state):
+with st.expander(
+    tr("frame.municipalities"), expanded=not project.region.municipalities or "open_municipalities" in st.session_state
+):
     st.caption(tr("frame.municipalities_help"))
     kinds = ("city", "district", "other")
     munis = editor(
-        table(frame.municipality_rows(project), frame.MUNICIPALITY_COLUMNS), key="municipalities_editor",
-        num_rows="dynamic", width="stretch", hide_index=True,
+        table(frame.municipality_rows(project), frame.MUNICIPALITY_COLUMNS),
+        key="municipalities_editor",
+        num_rows="dynamic",
+        width="stretch",
+        hide_index=True,
         column_config={
             "name": st.column_config.TextColumn(tr("frame.col.name")),
             **{f"name_{x}": st.column_config.TextColumn(tr(f"frame.col.name_{x}")) for x in ("ru", "kk", "en")},
             "code": st.column_config.TextColumn(tr("frame.col.code")),
-            "kind": st.column_config.SelectboxColumn(tr("frame.col.kind"), options=kinds,
-                                                     format_func=kind_label.get),
+            "kind": st.column_config.SelectboxColumn(tr("frame.col.kind"), options=kinds, format_func=kind_label.get),
             "population": st.column_config.NumberColumn(tr("frame.col.population"), min_value=0, step=1),
-        })
+        },
+    )
     if st.button(tr("frame.save_municipalities"), key="save_municipalities"):
         st.session_state["open_municipalities"] = True
         apply_edit(frame.set_municipalities(project, cat, editor_rows(munis)), note="municipalities")
     with st.form("municipality_form", clear_on_submit=True):
         st.markdown(f"**{tr('frame.add_municipality')}**")
         c1, c2, c3 = st.columns([3, 2, 2])
-        m_values = {"name": c1.text_input(tr("frame.col.name"), key="new_muni_name"),
-                    "code": c2.text_input(tr("frame.col.code"), key="new_muni_code"),
-                    "kind": c3.selectbox(tr("frame.col.kind"), list(kind_label), index=1, format_func=kind_label.get,
-                                         key=f"new_muni_kind_{lg}")}
+        m_values = {
+            "name": c1.text_input(tr("frame.col.name"), key="new_muni_name"),
+            "code": c2.text_input(tr("frame.col.code"), key="new_muni_code"),
+            "kind": c3.selectbox(
+                tr("frame.col.kind"), list(kind_label), index=1, format_func=kind_label.get, key=f"new_muni_kind_{lg}"
+            ),
+        }
         c4, c5, c6 = st.columns(3)
         for col, x in zip((c4, c5, c6), ("ru", "kk", "en")):
             m_values[f"name_{x}"] = col.text_input(tr(f"frame.col.name_{x}"), key=f"new_muni_name_{x}")
@@ -95,21 +136,29 @@ vocab = audit.vocabularies(cat, project.region.country)
 score = {"min_value": 1, "max_value": 5, "step": 1}
 industry_ids = [i.id for i in cat.industries]
 named_columns = {  # the columns the elements and actors tables share; the id stays hidden
-    "id": None, "name": st.column_config.TextColumn(tr("col.name")),
+    "id": None,
+    "name": st.column_config.TextColumn(tr("col.name")),
     "municipality": st.column_config.TextColumn(tr("col.municipality")),
-    "industries": st.column_config.MultiselectColumn(tr("clustering.industries"), options=industry_ids,
-                                                     format_func=industry_label.get),
+    "industries": st.column_config.MultiselectColumn(
+        tr("clustering.industries"), options=industry_ids, format_func=industry_label.get
+    ),
 }
 criteria = {c.id: c.name.get(lg) for c in cat.identity.scores.criteria}
 edited = editor(
-    table(audit.element_rows(project), audit.ELEMENT_COLUMNS), key="elements_editor", num_rows="dynamic",
-    width="stretch", hide_index=True,
+    table(audit.element_rows(project), audit.ELEMENT_COLUMNS),
+    key="elements_editor",
+    num_rows="dynamic",
+    width="stretch",
+    hide_index=True,
     column_config={
-        **named_columns, "description": st.column_config.TextColumn(tr("col.description")),
-        "component": st.column_config.SelectboxColumn(tr("chart.component"), options=list(vocab["component"]),
-                                                      format_func=lambda c: vocab["component"][c].get(lg)),
-        "layer": st.column_config.SelectboxColumn(tr("chart.layer"), options=list(vocab["layer"]),
-                                                  format_func=lambda c: vocab["layer"][c].get(lg)),
+        **named_columns,
+        "description": st.column_config.TextColumn(tr("col.description")),
+        "component": st.column_config.SelectboxColumn(
+            tr("chart.component"), options=list(vocab["component"]), format_func=lambda c: vocab["component"][c].get(lg)
+        ),
+        "layer": st.column_config.SelectboxColumn(
+            tr("chart.layer"), options=list(vocab["layer"]), format_func=lambda c: vocab["layer"][c].get(lg)
+        ),
         **{c: st.column_config.NumberColumn(criteria[c], **score) for c in audit.SCORE_COLUMNS},
     },
 )
@@ -122,37 +171,70 @@ def element_form(element, key: str) -> dict:
     values = {"name": st.text_input(tr("col.name"), value=element.name if element else "", key=f"el_name_{key}")}
     left, right = st.columns(2)
     components, layers = list(vocab["component"]), list(vocab["layer"])
-    values["component"] = left.selectbox(tr("chart.component"), components, key=f"el_component_{key}_{lg}",
-                                         index=components.index(element.component) if element else 0,
-                                         format_func=lambda c: vocab["component"][c].get(lg))
-    values["layer"] = right.selectbox(tr("chart.layer"), layers, key=f"el_layer_{key}_{lg}",
-                                      index=layers.index(element.layer) if element else 0,
-                                      format_func=lambda c: vocab["layer"][c].get(lg))
+    values["component"] = left.selectbox(
+        tr("chart.component"),
+        components,
+        key=f"el_component_{key}_{lg}",
+        index=components.index(element.component) if element else 0,
+        format_func=lambda c: vocab["component"][c].get(lg),
+    )
+    values["layer"] = right.selectbox(
+        tr("chart.layer"),
+        layers,
+        key=f"el_layer_{key}_{lg}",
+        index=layers.index(element.layer) if element else 0,
+        format_func=lambda c: vocab["layer"][c].get(lg),
+    )
     for c in cat.identity.scores.criteria:
-        values[c.id] = st.slider(c.name.get(lg), 1, 5, getattr(element.scores, c.id) if element else 3,
-                                 key=f"el_{c.id}_{key}")
-    values["industries"] = st.multiselect(tr("clustering.industries"), placeholder=tr("choose.many"), options=industry_ids,
-                                          default=element.industries if element else [],
-                                          format_func=industry_label.get, key=f"el_ind_{key}_{lg}")
-    options = [""] + sorted({m.name for m in project.region.municipalities} | (
-        {element.municipality} if element and element.municipality else set()))
-    values["municipality"] = st.selectbox(tr("col.municipality"), options, key=f"el_muni_{key}",
-                                          index=options.index(element.municipality or "") if element else 0,
-                                          format_func=lambda m: plain(m) or no_municipality)
-    values["description"] = st.text_area(tr("audit.description"), value=element.description if element else "",
-                                         key=f"el_desc_{key}")
+        values[c.id] = st.slider(
+            c.name.get(lg), 1, 5, getattr(element.scores, c.id) if element else 3, key=f"el_{c.id}_{key}"
+        )
+    values["industries"] = st.multiselect(
+        tr("clustering.industries"),
+        placeholder=tr("choose.many"),
+        options=industry_ids,
+        default=element.industries if element else [],
+        format_func=industry_label.get,
+        key=f"el_ind_{key}_{lg}",
+    )
+    options = [""] + sorted(
+        {m.name for m in project.region.municipalities}
+        | ({element.municipality} if element and element.municipality else set())
+    )
+    values["municipality"] = st.selectbox(
+        tr("col.municipality"),
+        options,
+        key=f"el_muni_{key}",
+        index=options.index(element.municipality or "") if element else 0,
+        format_func=lambda m: plain(m) or no_municipality,
+    )
+    values["description"] = st.text_area(
+        tr("audit.description"), value=element.description if element else "", key=f"el_desc_{key}"
+    )
     return values
 
 
 # An add form stays open once used, so the next item follows without a click (and a rerun never folds it).
-with st.expander(tr("audit.add_element"), expanded=not project.identity_elements or "open_add_element" in st.session_state):
+with st.expander(
+    tr("audit.add_element"), expanded=not project.identity_elements or "open_add_element" in st.session_state
+):
     with st.form("add_element_form", clear_on_submit=False):
         new_values = element_form(None, "new")
         if st.form_submit_button(tr("audit.add_element_button")):
             st.session_state["open_add_element"] = True
-            apply_edit(audit.save_element(project, cat, new_values), note="identity element added",
-                       clear={"el_name_new": "", f"el_ind_new_{lg}": [], "el_desc_new": "", "el_muni_new": "",
-                              "el_uniqueness_new": 3, "el_recognition_new": 3, "el_vitality_new": 3})
+            apply_edit(
+                audit.save_element(project, cat, new_values),
+                note="identity element added",
+                clear={
+                    "el_name_new": "",
+                    f"el_ind_new_{lg}": [],
+                    "el_desc_new": "",
+                    "el_muni_new": "",
+                    "el_uniqueness_new": 3,
+                    "el_recognition_new": 3,
+                    "el_vitality_new": 3,
+                },
+            )
 
 if project.identity_elements:  # one element at a time
     with st.expander(tr("audit.edit_one")):
@@ -162,7 +244,9 @@ if project.identity_elements:  # one element at a time
         with st.form("element_form"):
             changed = element_form(element, f"{chosen}_v{st.session_state.get('version')}")  # never stale
             if st.form_submit_button(tr("audit.save_element")):
-                apply_edit(audit.save_element(project, cat, changed, element_id=chosen), note=f"identity element {chosen}")
+                apply_edit(
+                    audit.save_element(project, cat, changed, element_id=chosen), note=f"identity element {chosen}"
+                )
 
 rows = audit.layer_chart_rows(project, cat, lg)
 labels = audit.chart_labels(lg)
@@ -176,8 +260,15 @@ economy_section(project)
 cells = location_quotients(audit.project_cells(project))
 st.subheader(tr("audit.lq_heatmap"))
 if cells:
-    heat = [{"municipality": c.municipality, "industry_label": industry_name(c.industry), "lq": round(c.lq or 0, 3),
-             "employees": c.employees} for c in cells]
+    heat = [
+        {
+            "municipality": c.municipality,
+            "industry_label": industry_name(c.industry),
+            "lq": round(c.lq or 0, 3),
+            "employees": c.employees,
+        }
+        for c in cells
+    ]
     st.altair_chart(charts.lq_heatmap(heat, labels), width="stretch")  # sized by its municipalities
 else:
     st.caption(tr("audit.no_employment"))
@@ -186,8 +277,12 @@ shares = gva_shares(project.economy)
 if shares:
     st.subheader(tr("audit.gva"))
     region, nation = project.economy.region_territory, project.economy.nation_territory
-    series = [{"territory": name, "year": s.year, "share": round(value, 3)} for s in shares
-              for name, value in ((region, s.region_share), (nation, s.nation_share)) if value is not None]
+    series = [
+        {"territory": name, "year": s.year, "share": round(value, 3)}
+        for s in shares
+        for name, value in ((region, s.region_share), (nation, s.nation_share))
+        if value is not None
+    ]
     st.altair_chart(charts.gva_share_over_time(series, labels), width="stretch")
 
 st.subheader(tr("audit.priority_matrix"))
@@ -198,14 +293,19 @@ st.header(tr("audit.actors"))
 level_name = {lvl: vocab["level"][lvl].get(lg) for lvl in vocab["level"]}
 sector_name = {x: vocab["sector"][x][lg] for x in vocab["sector"]}
 actors_edited = editor(
-    table(audit.actor_rows(project), audit.ACTOR_COLUMNS), key="actors_editor", num_rows="dynamic", width="stretch",
+    table(audit.actor_rows(project), audit.ACTOR_COLUMNS),
+    key="actors_editor",
+    num_rows="dynamic",
+    width="stretch",
     hide_index=True,
     column_config={
         **named_columns,
-        "sector": st.column_config.SelectboxColumn(tr("col.sector"), options=list(sector_name),
-                                                   format_func=sector_name.get),
-        "level": st.column_config.SelectboxColumn(tr("col.level"), options=list(level_name),
-                                                  format_func=level_name.get),
+        "sector": st.column_config.SelectboxColumn(
+            tr("col.sector"), options=list(sector_name), format_func=sector_name.get
+        ),
+        "level": st.column_config.SelectboxColumn(
+            tr("col.level"), options=list(level_name), format_func=level_name.get
+        ),
     },
 )
 if st.button(tr("audit.save_actors"), key="save_actors"):
@@ -214,22 +314,46 @@ with st.expander(tr("audit.add_actor"), expanded=not project.actors or "open_add
     with st.form("add_actor_form"):
         actor_name = st.text_input(tr("col.name"), key="actor_name")
         c1, c2 = st.columns(2)
-        actor_sector = c1.selectbox(tr("col.sector"), list(sector_name), format_func=sector_name.get, key=f"actor_sector_{lg}")
-        actor_level = c2.selectbox(tr("col.level"), list(level_name), format_func=level_name.get, key=f"actor_level_{lg}")
+        actor_sector = c1.selectbox(
+            tr("col.sector"), list(sector_name), format_func=sector_name.get, key=f"actor_sector_{lg}"
+        )
+        actor_level = c2.selectbox(
+            tr("col.level"), list(level_name), format_func=level_name.get, key=f"actor_level_{lg}"
+        )
         muni_options = [""] + [m.name for m in project.region.municipalities]
-        actor_muni = st.selectbox(tr("col.municipality"), muni_options, key="actor_muni",
-                                  format_func=lambda m: plain(m) or no_municipality)
-        actor_ind = st.multiselect(tr("clustering.industries"), placeholder=tr("choose.many"), options=industry_ids, format_func=industry_label.get,
-                                   key=f"actor_ind_{lg}")
+        actor_muni = st.selectbox(
+            tr("col.municipality"), muni_options, key="actor_muni", format_func=lambda m: plain(m) or no_municipality
+        )
+        actor_ind = st.multiselect(
+            tr("clustering.industries"),
+            placeholder=tr("choose.many"),
+            options=industry_ids,
+            format_func=industry_label.get,
+            key=f"actor_ind_{lg}",
+        )
         if st.form_submit_button(tr("audit.add_actor_button")):
             st.session_state["open_add_actor"] = True
-            apply_edit(audit.add_actor(project, cat, {"name": actor_name, "sector": actor_sector, "level": actor_level,
-                                                      "municipality": actor_muni, "industries": actor_ind}),
-                       note="actor added", clear={"actor_name": "", f"actor_ind_{lg}": [], "actor_muni": ""})
+            apply_edit(
+                audit.add_actor(
+                    project,
+                    cat,
+                    {
+                        "name": actor_name,
+                        "sector": actor_sector,
+                        "level": actor_level,
+                        "municipality": actor_muni,
+                        "industries": actor_ind,
+                    },
+                ),
+                note="actor added",
+                clear={"actor_name": "", f"actor_ind_{lg}": [], "actor_muni": ""},
+            )
 
 # --- result -------------------------------------------------------------------------------------
 st.header(tr("result"))
 st.subheader(tr("audit.priorities"))
 for gp in growth_points(project, cat, lang=lg)[:5]:
-    st.markdown(f"**{gp.rank}. {industry_name(gp.industry)}** — {gp.score:.2f}  \n" +
-                "  \n".join(f"· {md_literal(r)}" for r in gp.reasons))
+    st.markdown(
+        f"**{gp.rank}. {industry_name(gp.industry)}** — {gp.score:.2f}  \n"
+        + "  \n".join(f"· {md_literal(r)}" for r in gp.reasons)
+    )

@@ -5,11 +5,26 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.shared import (
-    apply_edit, catalogue, grid, industry_name, lang, md_literal, plain, require_project, save, show_issues,
-    sidebar, tr, tr_md,
+    apply_edit,
+    catalogue,
+    grid,
+    industry_name,
+    lang,
+    md_literal,
+    plain,
+    require_project,
+    save,
+    show_issues,
+    sidebar,
+    tr,
+    tr_md,
 )
-from policy_engine import charts, clustering
-from policy_engine.clusters import bottlenecks, growth_points, identity_graph, propose_clusters, spring_positions
+from policy_engine.diagnostics.bottlenecks import bottlenecks
+from policy_engine.diagnostics.graphs import identity_graph, spring_positions
+from policy_engine.diagnostics.growth_points import growth_points
+from policy_engine.diagnostics.proposals import propose_clusters
+from policy_engine.documents import charts
+from policy_engine.wizard import clustering
 
 sidebar()
 project = require_project()
@@ -23,9 +38,20 @@ st.caption(tr("clustering.intro"))
 # --- growth points ------------------------------------------------------------------------------
 st.header(tr("clustering.growth_points"))
 points = growth_points(project, cat, lang=lg)
-grid([{tr("clustering.rank"): p.rank, tr("chart.industry"): industry_name(p.industry),
-       tr("clustering.score"): round(p.score, 3), tr("clustering.reasons"): " · ".join(p.reasons)}
-      for p in points], hide_index=True, width="stretch", key="growth_table")
+grid(
+    [
+        {
+            tr("clustering.rank"): p.rank,
+            tr("chart.industry"): industry_name(p.industry),
+            tr("clustering.score"): round(p.score, 3),
+            tr("clustering.reasons"): " · ".join(p.reasons),
+        }
+        for p in points
+    ],
+    hide_index=True,
+    width="stretch",
+    key="growth_table",
+)
 
 # --- proposals and the network ------------------------------------------------------------------
 st.header(tr("clustering.proposals"))
@@ -41,9 +67,13 @@ for node, data in graph.nodes(data=True):
         data["label"] = industry_name(node.removeprefix("ind:"))
 if graph.number_of_nodes():
     st.subheader(tr("clustering.network"))
-    st.altair_chart(charts.network(*charts.network_rows(graph, spring_positions(graph)),
-                                   {"group": tr("clustering.group"), "kind": tr("clustering.kind")}),
-                    width="stretch")
+    st.altair_chart(
+        charts.network(
+            *charts.network_rows(graph, spring_positions(graph)),
+            {"group": tr("clustering.group"), "kind": tr("clustering.kind")},
+        ),
+        width="stretch",
+    )
 for p in proposals:
     with st.container(border=True):
         st.markdown(f"**{md_literal(p.name)}** — " + ", ".join(industry_name(x) for x in p.industries))
@@ -57,16 +87,23 @@ for p in proposals:
 # --- undo of the last destructive action --------------------------------------------------------
 undo = st.session_state.get("cluster_undo")
 if undo and undo["project_id"] == project.id and undo["version"] == st.session_state.get("version"):
-    if st.button(tr("clustering.undo", what=tr(f"clustering.undo.{undo['what']}")), key="cluster_undo_button",
-                 icon=":material/undo:"):
+    if st.button(
+        tr("clustering.undo", what=tr(f"clustering.undo.{undo['what']}")),
+        key="cluster_undo_button",
+        icon=":material/undo:",
+    ):
         st.session_state.pop("cluster_undo", None)
         apply_edit(clustering.restore(project, cat, undo["before"]), note="undo")
 
 
 def remember_undo(what: str) -> None:
     """Keep the project as it was before a delete or a merge, for one click of "undo"."""
-    st.session_state["cluster_undo"] = {"project_id": project.id, "version": None, "what": what,
-                                        "before": project.model_copy(deep=True)}
+    st.session_state["cluster_undo"] = {
+        "project_id": project.id,
+        "version": None,
+        "what": what,
+        "before": project.model_copy(deep=True),
+    }
 
 
 def saved_with_undo(edit, what: str, note: str) -> None:
@@ -97,22 +134,53 @@ def cluster_form(c, key: str) -> dict | None:
     name = st.text_input(tr("clustering.name"), value=c.name if c else "", key=f"cl_name_{key}")
     image = st.text_area(tr("clustering.target_image"), value=c.target_image if c else "", key=f"cl_image_{key}")
     anchor_options = [""] + sorted(set(municipalities) | ({c.anchor_municipality} - {None} if c else set()))
-    anchor = st.selectbox(tr("clustering.anchor"), anchor_options, key=f"cl_anchor_{key}",
-                          index=anchor_options.index(c.anchor_municipality or "") if c else 0,
-                          format_func=lambda m: plain(m) or "—")
-    leads = st.multiselect(tr("clustering.lead_actors"), placeholder=tr("choose.many"), options=actor_ids,
-                           default=[a for a in (c.lead_actors if c else []) if a in actor_ids],
-                           format_func=lambda a: actor_names.get(a, a), key=f"cl_leads_{key}")
-    formation = st.selectbox(tr("clustering.formation"), [""] + formation_ids, key=f"cl_form_{key}_{lg}",
-                             index=([""] + formation_ids).index((c.formation_type or "") if c else ""),
-                             format_func=lambda t: formation_name.get(t, "—") if t else "—")
-    industries = st.multiselect(tr("clustering.industries"), placeholder=tr("choose.many"), options=[x.id for x in cat.industries],
-                                default=c.industries if c else [], format_func=industry_label.get, key=f"cl_ind_{key}_{lg}")
-    elements = st.multiselect(tr("audit.elements"), placeholder=tr("choose.many"), options=list(element_names),
-                              default=[e for e in (c.identity_elements if c else []) if e in element_names],
-                              format_func=lambda e: element_names.get(e, e), key=f"cl_el_{key}")
-    return {"name": name, "target_image": image, "anchor_municipality": anchor, "lead_actors": leads,
-            "formation_type": formation, "industries": industries, "identity_elements": elements}
+    anchor = st.selectbox(
+        tr("clustering.anchor"),
+        anchor_options,
+        key=f"cl_anchor_{key}",
+        index=anchor_options.index(c.anchor_municipality or "") if c else 0,
+        format_func=lambda m: plain(m) or "—",
+    )
+    leads = st.multiselect(
+        tr("clustering.lead_actors"),
+        placeholder=tr("choose.many"),
+        options=actor_ids,
+        default=[a for a in (c.lead_actors if c else []) if a in actor_ids],
+        format_func=lambda a: actor_names.get(a, a),
+        key=f"cl_leads_{key}",
+    )
+    formation = st.selectbox(
+        tr("clustering.formation"),
+        [""] + formation_ids,
+        key=f"cl_form_{key}_{lg}",
+        index=([""] + formation_ids).index((c.formation_type or "") if c else ""),
+        format_func=lambda t: formation_name.get(t, "—") if t else "—",
+    )
+    industries = st.multiselect(
+        tr("clustering.industries"),
+        placeholder=tr("choose.many"),
+        options=[x.id for x in cat.industries],
+        default=c.industries if c else [],
+        format_func=industry_label.get,
+        key=f"cl_ind_{key}_{lg}",
+    )
+    elements = st.multiselect(
+        tr("audit.elements"),
+        placeholder=tr("choose.many"),
+        options=list(element_names),
+        default=[e for e in (c.identity_elements if c else []) if e in element_names],
+        format_func=lambda e: element_names.get(e, e),
+        key=f"cl_el_{key}",
+    )
+    return {
+        "name": name,
+        "target_image": image,
+        "anchor_municipality": anchor,
+        "lead_actors": leads,
+        "formation_type": formation,
+        "industries": industries,
+        "identity_elements": elements,
+    }
 
 
 for c in project.clusters:
@@ -146,9 +214,18 @@ with st.container(border=True):  # always open: a cluster is as often defined by
     with st.form("add_cluster_form", border=False):
         values = cluster_form(None, "new")
         if st.form_submit_button(tr("clustering.add_button")):
-            apply_edit(clustering.add_cluster(project, cat, values), note="cluster added",
-                       clear={"cl_name_new": "", "cl_image_new": "", f"cl_ind_new_{lg}": [], "cl_el_new": [],
-                              "cl_leads_new": [], "cl_anchor_new": ""})
+            apply_edit(
+                clustering.add_cluster(project, cat, values),
+                note="cluster added",
+                clear={
+                    "cl_name_new": "",
+                    "cl_image_new": "",
+                    f"cl_ind_new_{lg}": [],
+                    "cl_el_new": [],
+                    "cl_leads_new": [],
+                    "cl_anchor_new": "",
+                },
+            )
 
 if len(project.clusters) > 1:
     with st.form("merge_form"):
@@ -158,8 +235,9 @@ if len(project.clusters) > 1:
         into = st.selectbox(tr("clustering.merge_into"), list(names), format_func=names.get, key="merge_into")
         other = st.selectbox(tr("clustering.merge_from"), list(names), index=1, format_func=names.get, key="merge_from")
         if st.form_submit_button(tr("clustering.merge_button")):
-            saved_with_undo(clustering.merge_clusters(project, cat, into, other), "merge",
-                            f"clusters {other} merged into {into}")
+            saved_with_undo(
+                clustering.merge_clusters(project, cat, into, other), "merge", f"clusters {other} merged into {into}"
+            )
 
 # --- bottlenecks --------------------------------------------------------------------------------
 st.header(tr("clustering.bottlenecks"))

@@ -1,5 +1,5 @@
 """Iteration 5 — promotion, "the story, not the product" (002, Table 1): the brand platform, a story
-per cluster built from its identity elements, and the events calendar. Logic: policy_engine/promotion.py."""
+per cluster built from its identity elements, and the events calendar. Logic: policy_engine/wizard/promotion.py."""
 
 from __future__ import annotations
 
@@ -7,9 +7,19 @@ import pandas as pd
 import streamlit as st
 
 from pages.shared import (
-    apply_edit, catalogue, editor, editor_rows, lang, plain, require_project, sidebar, table, tr,
+    apply_edit,
+    catalogue,
+    editor,
+    editor_rows,
+    lang,
+    plain,
+    require_project,
+    sidebar,
+    table,
+    tr,
 )
-from policy_engine import charts, promotion
+from policy_engine.documents import charts
+from policy_engine.wizard import promotion
 
 sidebar()
 project = require_project()
@@ -46,69 +56,109 @@ for c in project.clusters:
     if elements:
         st.text(plain(tr("promotion.built_from", cluster=c.name, elements=elements)))  # names as typed, not markup
 stories = editor(
-    table(promotion.story_rows(project), promotion.STORY_COLUMNS), key="stories_editor", num_rows="dynamic",
-    width="stretch", hide_index=True,
+    table(promotion.story_rows(project), promotion.STORY_COLUMNS),
+    key="stories_editor",
+    num_rows="dynamic",
+    width="stretch",
+    hide_index=True,
     column_config={
-        "cluster": st.column_config.SelectboxColumn(tr("roadmap.col.cluster"), options=cluster_ids,
-                                                    format_func=lambda c: cluster_label.get(c, c)),
-        **{k: st.column_config.TextColumn(tr(f"roadmap.story.{k}")) for k in parts}})
+        "cluster": st.column_config.SelectboxColumn(
+            tr("roadmap.col.cluster"), options=cluster_ids, format_func=lambda c: cluster_label.get(c, c)
+        ),
+        **{k: st.column_config.TextColumn(tr(f"roadmap.story.{k}")) for k in parts},
+    },
+)
 if st.button(tr("promotion.save_stories"), key="save_stories"):
     apply_edit(promotion.set_stories(project, cat, editor_rows(stories)), note="cluster stories")
 if cluster_ids:
     with st.expander(tr("promotion.add_story"), expanded=not pr.stories):
         with st.form("story_form"):
-            story_cluster = st.selectbox(tr("roadmap.col.cluster"), cluster_ids,
-                                         format_func=lambda c: cluster_label.get(c, c), key=f"story_cluster_{lg}")
+            story_cluster = st.selectbox(
+                tr("roadmap.col.cluster"),
+                cluster_ids,
+                format_func=lambda c: cluster_label.get(c, c),
+                key=f"story_cluster_{lg}",
+            )
             texts = {k: st.text_area(tr(f"roadmap.story.{k}"), key=f"story_{k}", height=80) for k in parts}
             if st.form_submit_button(tr("promotion.add_story_submit")):
-                apply_edit(promotion.set_story(project, cat, {"cluster": story_cluster, **texts}),
-                           note="cluster story")
+                apply_edit(promotion.set_story(project, cat, {"cluster": story_cluster, **texts}), note="cluster story")
 
 # --- events -------------------------------------------------------------------------------------
 st.header(tr("promotion.events"))
 if pr.events:
-    st.altair_chart(charts.events_timeline(promotion.timeline_rows(project, kind_label, cluster_label),
-                                           {"time": tr("roadmap.col.dates"), "kind": tr("roadmap.col.kind"),
-                                            "event": tr("roadmap.col.event")}), width="stretch")
+    st.altair_chart(
+        charts.events_timeline(
+            promotion.timeline_rows(project, kind_label, cluster_label),
+            {"time": tr("roadmap.col.dates"), "kind": tr("roadmap.col.kind"), "event": tr("roadmap.col.event")},
+        ),
+        width="stretch",
+    )
 event_table = table(promotion.event_rows(project), promotion.EVENT_COLUMNS)
 for column in ("start", "end"):  # datetime columns, so a one-day event's empty end shows blank, not "None"
     event_table[column] = pd.to_datetime(event_table[column])
 events = editor(
-    event_table, key="events_editor", num_rows="dynamic", width="stretch", hide_index=True,
+    event_table,
+    key="events_editor",
+    num_rows="dynamic",
+    width="stretch",
+    hide_index=True,
     column_config={
         "id": None,  # hidden, but kept: it matches an edited row to its saved event
         "name": st.column_config.TextColumn(tr("roadmap.col.event")),
-        "kind": st.column_config.SelectboxColumn(tr("roadmap.col.kind"), options=list(promotion.KINDS),
-                                                 format_func=kind_label.get, default="festival"),
+        "kind": st.column_config.SelectboxColumn(
+            tr("roadmap.col.kind"), options=list(promotion.KINDS), format_func=kind_label.get, default="festival"
+        ),
         "start": st.column_config.DateColumn(tr("pilots.col.start"), format="DD.MM.YYYY"),
         "end": st.column_config.DateColumn(tr("pilots.col.end"), format="DD.MM.YYYY"),
         "venue": st.column_config.TextColumn(tr("roadmap.col.venue")),
         "municipality": st.column_config.TextColumn(tr("col.municipality")),
         "audience": st.column_config.TextColumn(tr("roadmap.col.audience")),
-        "cluster": st.column_config.SelectboxColumn(tr("roadmap.col.cluster"), options=cluster_ids,
-                                                    format_func=lambda c: cluster_label.get(c, c)),
-    })
+        "cluster": st.column_config.SelectboxColumn(
+            tr("roadmap.col.cluster"), options=cluster_ids, format_func=lambda c: cluster_label.get(c, c)
+        ),
+    },
+)
 if st.button(tr("promotion.save_events"), key="save_events"):
     apply_edit(promotion.set_events(project, cat, editor_rows(events)), note="events calendar")
 with st.expander(tr("promotion.add_event"), expanded=not pr.events):
     with st.form("event_form"):
         c1, c2 = st.columns([3, 1])
         event_name = c1.text_input(tr("roadmap.col.event"), key="new_event_name")
-        kind = c2.selectbox(tr("roadmap.col.kind"), list(promotion.KINDS), format_func=kind_label.get,
-                            key=f"new_event_kind_{lg}")
+        kind = c2.selectbox(
+            tr("roadmap.col.kind"), list(promotion.KINDS), format_func=kind_label.get, key=f"new_event_kind_{lg}"
+        )
         c1, c2, c3 = st.columns(3)
         start = c1.date_input(tr("pilots.col.start"), key="new_event_start", format="DD.MM.YYYY")
         end = c2.date_input(tr("pilots.col.end"), value=None, key="new_event_end", format="DD.MM.YYYY")
-        event_cluster = c3.selectbox(tr("roadmap.col.cluster"), [None, *cluster_ids],
-                                     format_func=lambda c: cluster_label.get(c, c), key=f"new_event_cluster_{lg}")
+        event_cluster = c3.selectbox(
+            tr("roadmap.col.cluster"),
+            [None, *cluster_ids],
+            format_func=lambda c: cluster_label.get(c, c),
+            key=f"new_event_cluster_{lg}",
+        )
         c1, c2, c3 = st.columns(3)
         venue = c1.text_input(tr("roadmap.col.venue"), key="new_event_venue")
         places = [""] + [m.name for m in project.region.municipalities]  # the region's own list (page 1)
         no_place = tr("audit.no_municipality")
-        municipality = c2.selectbox(tr("col.municipality"), places, key="new_event_municipality",
-                                    format_func=lambda m: plain(m) or no_place)
+        municipality = c2.selectbox(
+            tr("col.municipality"), places, key="new_event_municipality", format_func=lambda m: plain(m) or no_place
+        )
         audience = c3.text_input(tr("roadmap.col.audience"), key="new_event_audience")
         if st.form_submit_button(tr("promotion.add_event_submit")):
-            apply_edit(promotion.add_event(project, cat, {
-                "name": event_name, "kind": kind, "start": start, "end": end, "venue": venue,
-                "municipality": municipality, "audience": audience, "cluster": event_cluster}), note="event added")
+            apply_edit(
+                promotion.add_event(
+                    project,
+                    cat,
+                    {
+                        "name": event_name,
+                        "kind": kind,
+                        "start": start,
+                        "end": end,
+                        "venue": venue,
+                        "municipality": municipality,
+                        "audience": audience,
+                        "cluster": event_cluster,
+                    },
+                ),
+                note="event added",
+            )

@@ -1,17 +1,28 @@
 """Page 1's creative-economy part: a register imported as officials export it (title rows, a total
 row, columns mapped by hand when their headers are not recognised) and the GVA/GRP figures by year.
-Every change goes through an edit operation of policy_engine.frame."""
+Every change goes through an edit operation of policy_engine.wizard.frame."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from pages.shared import (
-    apply_edit, catalogue, editor, editor_rows, grid, lang, md_literal, money_unit, plain, table, tr, tr_md,
+    apply_edit,
+    catalogue,
+    editor,
+    editor_rows,
+    grid,
+    lang,
+    md_literal,
+    money_unit,
+    plain,
+    table,
+    tr,
+    tr_md,
 )
-from policy_engine import frame
-from policy_engine.project import Project
-from policy_engine.register import RegisterError, inspect_register, read_register
+from policy_engine.diagnostics.register import RegisterError, inspect_register, read_register
+from policy_engine.project.model import Project
+from policy_engine.wizard import frame
 
 
 def register_mapping(upload):
@@ -33,15 +44,22 @@ def register_mapping(upload):
             st.warning(md_literal(text))  # it quotes the file's headers
         st.caption(tr("audit.mapping_preview"))
         labels = {None: tr("audit.mapping_none"), **{i: f"{i + 1}. {plain(h)}" for i, h in enumerate(layout.headers)}}
-        grid([dict(zip([labels[i] for i in range(len(layout.headers))], row)) for row in layout.preview],
-             hide_index=True, width="stretch", key="mapping_preview")
+        grid(
+            [dict(zip([labels[i] for i in range(len(layout.headers))], row)) for row in layout.preview],
+            hide_index=True,
+            width="stretch",
+            key="mapping_preview",
+        )
         options = [None] + list(range(len(layout.headers)))
         mapping = {}
         for role in ("code", "municipality", "employees", "revenue"):
             mapping[role] = st.selectbox(
-                tr(f"register_role.{role}"), options, key=f"map_{role}_{upload.name}",
+                tr(f"register_role.{role}"),
+                options,
+                key=f"map_{role}_{upload.name}",
                 index=options.index(layout.roles[role]) if role in layout.roles else 0,
-                format_func=labels.get)
+                format_func=labels.get,
+            )
     if any(mapping[r] is None for r in ("code", "municipality", "employees")):
         return False
     return mapping
@@ -76,47 +94,82 @@ def economy_section(project: Project) -> None:
     held = st.session_state.get("register_report") or (None, None, None)
     report, rejections = (held[1], held[2]) if held[0] == project.id else (None, None)
     if report is not None:
-        st.info(tr("audit.imported", used=f"{report.rows_used:,}", total=f"{report.rows_total:,}",
-                   rejected=f"{rejections.count:,}"))
+        st.info(
+            tr(
+                "audit.imported",
+                used=f"{report.rows_used:,}",
+                total=f"{report.rows_total:,}",
+                rejected=f"{rejections.count:,}",
+            )
+        )
         for warning in report.warnings:  # e.g. codes stored as numbers, read back with their digits
             st.warning(md_literal(warning.describe(lg)))
         if rejections.count > len(rejections.first):
-            st.caption(md_literal(tr("audit.rejected_counts", shown=f"{len(rejections.first):,}",
-                                     counts=rejections.describe_counts(lg))))
+            st.caption(
+                md_literal(
+                    tr(
+                        "audit.rejected_counts",
+                        shown=f"{len(rejections.first):,}",
+                        counts=rejections.describe_counts(lg),
+                    )
+                )
+            )
         show_register_totals(report)
         if report.rejected:
             st.caption(tr("audit.rejected"))
-            grid([{tr("audit.line"): r.line, tr("audit.reason"): r.describe(lg)} for r in report.rejected[:5000]],
-                 hide_index=True, width="stretch", key="rejected_table")
+            grid(
+                [{tr("audit.line"): r.line, tr("audit.reason"): r.describe(lg)} for r in report.rejected[:5000]],
+                hide_index=True,
+                width="stretch",
+                key="rejected_table",
+            )
 
     with st.expander(tr("frame.gva"), expanded=False):
         st.caption(tr("frame.gva_help"))
         unit_text = money_unit(project)
         gva = editor(
-            table(frame.gva_rows(project), frame.GVA_COLUMNS), key="gva_editor", num_rows="dynamic", width="stretch",
-            hide_index=True, column_config={
-                "year": st.column_config.NumberColumn(tr("frame.col.year"), min_value=1990, max_value=2100, step=1,
-                                                      format="%d"),
+            table(frame.gva_rows(project), frame.GVA_COLUMNS),
+            key="gva_editor",
+            num_rows="dynamic",
+            width="stretch",
+            hide_index=True,
+            column_config={
+                "year": st.column_config.NumberColumn(
+                    tr("frame.col.year"), min_value=1990, max_value=2100, step=1, format="%d"
+                ),
                 "territory": st.column_config.TextColumn(tr("frame.col.territory")),
-                "creative_gva": st.column_config.NumberColumn(tr("frame.col.creative_gva", unit=unit_text), min_value=0),
+                "creative_gva": st.column_config.NumberColumn(
+                    tr("frame.col.creative_gva", unit=unit_text), min_value=0
+                ),
                 "grp": st.column_config.NumberColumn(tr("frame.col.grp", unit=unit_text), min_value=0),
-            })
+            },
+        )
         with st.form("gva_form"):
             left, right = st.columns(2)
-            region_t = left.text_input(tr("frame.region_territory"), value=project.economy.region_territory or project.region.name,
-                                       key="gva_region")
-            nation_t = right.text_input(tr("frame.nation_territory"), value=project.economy.nation_territory or "",
-                                        key="gva_nation")
+            region_t = left.text_input(
+                tr("frame.region_territory"),
+                value=project.economy.region_territory or project.region.name,
+                key="gva_region",
+            )
+            nation_t = right.text_input(
+                tr("frame.nation_territory"), value=project.economy.nation_territory or "", key="gva_nation"
+            )
             if st.form_submit_button(tr("frame.save_gva")):
-                apply_edit(frame.set_economy(project, cat, editor_rows(gva), region_t, nation_t), note="economy figures")
+                apply_edit(
+                    frame.set_economy(project, cat, editor_rows(gva), region_t, nation_t), note="economy figures"
+                )
         with st.form("gva_year_form", clear_on_submit=True):
             st.markdown(f"**{tr('frame.add_gva')}**")
             c1, c2, c3, c4 = st.columns([1, 3, 2, 2])
-            g_values = {"year": c1.number_input(tr("frame.col.year"), 1990, 2100, value=2024, step=1, key="new_gva_year"),
-                        "territory": c2.text_input(tr("frame.col.territory"), value=project.region.name, key="new_gva_territory"),
-                        "creative_gva": c3.number_input(tr_md("frame.col.creative_gva", unit=unit_text), min_value=0.0,
-                                                        key="new_gva_value"),
-                        "grp": c4.number_input(tr_md("frame.col.grp", unit=unit_text), min_value=0.0, key="new_gva_grp")}
+            g_values = {
+                "year": c1.number_input(tr("frame.col.year"), 1990, 2100, value=2024, step=1, key="new_gva_year"),
+                "territory": c2.text_input(
+                    tr("frame.col.territory"), value=project.region.name, key="new_gva_territory"
+                ),
+                "creative_gva": c3.number_input(
+                    tr_md("frame.col.creative_gva", unit=unit_text), min_value=0.0, key="new_gva_value"
+                ),
+                "grp": c4.number_input(tr_md("frame.col.grp", unit=unit_text), min_value=0.0, key="new_gva_grp"),
+            }
             if st.form_submit_button(tr("frame.add_gva")):
                 apply_edit(frame.add_gva(project, cat, g_values), note="economy year added")
-

@@ -5,12 +5,23 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.shared import (
-    author, catalogue, current, get_store, grid, lang, open_project, remember_author, show_issues, sidebar,
-    store_error_text, tr, tr_md,
+    author,
+    catalogue,
+    current,
+    get_store,
+    grid,
+    lang,
+    open_project,
+    remember_author,
+    show_issues,
+    sidebar,
+    store_error_text,
+    tr,
+    tr_md,
 )
-from policy_engine import frame
-from policy_engine.sample import load_sample
-from policy_engine.store import AccessDenied, AlreadyExists, Invalid, StoreError, Throttled
+from policy_engine.project.sample import load_sample
+from policy_engine.store.database import AccessDenied, AlreadyExists, Invalid, StoreError, Throttled
+from policy_engine.wizard import frame
 
 sidebar()
 store = get_store()
@@ -18,8 +29,13 @@ st.title(tr("app.title"))
 st.caption(tr("app.tagline"))
 if st.session_state.get("flash"):
     st.success(st.session_state.pop("flash"))
-st.text_input(tr("home.author"), value=st.session_state.get("author_name", ""), key="author_input",
-              on_change=remember_author, args=("author_input",))
+st.text_input(
+    tr("home.author"),
+    value=st.session_state.get("author_name", ""),
+    key="author_input",
+    on_change=remember_author,
+    args=("author_input",),
+)
 
 if st.button(tr("home.sample"), key="open_sample", type="primary"):
     sample = load_sample("east-kazakhstan")
@@ -38,19 +54,34 @@ if st.button(tr("home.sample"), key="open_sample", type="primary"):
 project = current()
 if project is not None:
     st.info(tr_md("home.open_project_info", region=project.region.name))
-    st.download_button(tr("home.export"), data=store.export_json(project.id, passphrase=st.session_state.get("passphrase")),
-                       file_name=f"{project.id}.json", mime="application/json", key="export")
+    st.download_button(
+        tr("home.export"),
+        data=store.export_json(project.id, passphrase=st.session_state.get("passphrase")),
+        file_name=f"{project.id}.json",
+        mime="application/json",
+        key="export",
+    )
 
 st.header(tr("home.projects"))
 projects = store.list_projects()
 if not projects:
     st.caption(tr("home.no_projects"))
 else:
-    grid([{tr("home.col.id"): p.id, tr("home.col.region"): p.region_name or f"🔒 {tr('home.protected')}",
-           tr("home.col.cycle"): p.cycle or "—", tr("home.col.version"): p.head_version or "—",
-           tr("home.col.updated"): p.updated_at.strftime("%Y-%m-%d %H:%M") if p.updated_at else "—"}
-          for p in projects],
-         key="projects_table", hide_index=True, width="stretch")
+    grid(
+        [
+            {
+                tr("home.col.id"): p.id,
+                tr("home.col.region"): p.region_name or f"🔒 {tr('home.protected')}",
+                tr("home.col.cycle"): p.cycle or "—",
+                tr("home.col.version"): p.head_version or "—",
+                tr("home.col.updated"): p.updated_at.strftime("%Y-%m-%d %H:%M") if p.updated_at else "—",
+            }
+            for p in projects
+        ],
+        key="projects_table",
+        hide_index=True,
+        width="stretch",
+    )
     with st.form("open_form"):
         chosen = st.selectbox(tr("home.choose"), [p.id for p in projects], key="open_id")
         secret = st.text_input(tr("home.passphrase"), type="password", key="open_passphrase")
@@ -69,14 +100,19 @@ with st.expander(tr("home.create")):
         country_name = {c.id: c.name.get(lang()) for c in catalogue().countries}
         usual = {"kk": "KZ", "ru": "RU"}.get(lang())  # the country of the interface's language first
         ids = list(country_name)
-        country = st.selectbox(tr("home.create.country"), ids, format_func=country_name.get,
-                               index=ids.index(usual) if usual in ids else 0,
-                               key=f"create_country_{lang()}")  # the language in the key: a switch redraws the labels
+        country = st.selectbox(
+            tr("home.create.country"),
+            ids,
+            format_func=country_name.get,
+            index=ids.index(usual) if usual in ids else 0,
+            key=f"create_country_{lang()}",
+        )  # the language in the key: a switch redraws the labels
         new_id = st.text_input(tr("home.create.id"), key="create_id", help=tr("home.create.id_help"))
         secret = st.text_input(tr("home.create.protect"), type="password", key="create_passphrase")
         if st.form_submit_button(tr("home.create.submit")):
-            fresh, issues = frame.new_project(catalogue(), region, country, new_id, secret or None,
-                                              taken={p.id for p in projects})
+            fresh, issues = frame.new_project(
+                catalogue(), region, country, new_id, secret or None, taken={p.id for p in projects}
+            )
             if issues:
                 show_issues(issues)
             else:

@@ -9,7 +9,7 @@ import os
 import streamlit as st
 
 from policy_engine.i18n import LANGS
-from policy_engine.store import StoreError, client_key
+from policy_engine.store.database import StoreError, client_key
 
 
 @st.cache_resource
@@ -43,8 +43,9 @@ def open_project(project_id: str, passphrase: str | None = None, token: str | No
     from pages.shared import get_store  # here, not at the top: pages.shared re-exports this module's functions
 
     loaded = get_store().load(project_id, passphrase=passphrase, client=client())
-    st.session_state.update(project=loaded.project, version=loaded.version, read_only=loaded.read_only,
-                            passphrase=passphrase, conflict=None)
+    st.session_state.update(
+        project=loaded.project, version=loaded.version, read_only=loaded.read_only, passphrase=passphrase, conflict=None
+    )
     st.query_params["project"] = project_id
     if passphrase:
         import secrets
@@ -100,9 +101,12 @@ def keep_in_address() -> None:
     """Write the open project, the language and the author's name into the address on every run: a page
     switch clears the query string, and a reload (F5) must find them there."""
     project = st.session_state.get("project")
-    wanted = {"project": project.id if project is not None else None,
-              "unlock": st.session_state.get("unlock_token") if project is not None else None,
-              "lang": st.session_state.get("lang"), "by": st.session_state.get("author_name") or None}
+    wanted = {
+        "project": project.id if project is not None else None,
+        "unlock": st.session_state.get("unlock_token") if project is not None else None,
+        "lang": st.session_state.get("lang"),
+        "by": st.session_state.get("author_name") or None,
+    }
     for k, v in wanted.items():
         if v is None:
             if k in st.query_params:

@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 import streamlit as st
 
 # the open project and the address (pages/session.py), re-exported so pages keep one place to import from
 from pages.session import close_project, open_project, remember_author  # noqa: F401
-from policy_engine.catalogue import Catalogue, default_catalogue
 from policy_engine.i18n import LANG_NAMES, LANGS, t, t_md
 from policy_engine.literal import md_literal, plain  # user text: md_literal in Markdown, plain elsewhere
-from policy_engine.progress import iteration_status
-from policy_engine.project import Project
-from policy_engine.store import Conflict, DatabaseError, Invalid, Store, StoreError
+from policy_engine.method.catalogue import Catalogue, default_catalogue
+from policy_engine.project.model import Project
+from policy_engine.store.database import Conflict, DatabaseError, Invalid, Store, StoreError
+from policy_engine.wizard.progress import iteration_status
 
 
 def _through_app_py() -> None:
@@ -72,8 +72,8 @@ def tr_md(key: str, **values: object) -> str:
 @st.cache_resource(show_spinner=False)
 def chart_worker() -> bool:
     """Start the roadmap's chart worker once per server, in the background, so the first PDF a user
-    asks for does not also wait for the worker's start (about 1 s; policy_engine/figures.py)."""
-    from policy_engine import figures
+    asks for does not also wait for the worker's start (about 1 s; policy_engine/documents/figures.py)."""
+    from policy_engine.documents import figures
 
     threading.Thread(target=figures.start_worker, daemon=True, name="chart-worker-start").start()
     return True
@@ -138,24 +138,45 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def offer_download(data, key: str, column_config: dict | None = None, column_order: list[str] | None = None) -> None:
     """The app's own download of a table it shows, as CSV and XLSX: the columns and headers the grid
     shows, choices as their labels, and every cell a spreadsheet would run as a formula neutralised
-    (policy_engine/exports.py). The grids' built-in CSV download is switched off
+    (policy_engine/documents/exports.py). The grids' built-in CSV download is switched off
     (`client.disableDataExport` in .streamlit/config.toml): it wrote `=HYPERLINK(…)` as typed
     (PITFALLS §8). The files are made only when a button is clicked (a callable `data`)."""
-    from policy_engine import exports
+    from policy_engine.documents import exports
 
     rows = editor_rows(data)
-    columns = ([str(c) for c in data.columns] if hasattr(data, "columns")
-               else list(dict.fromkeys(str(k) for row in rows for k in row)))
+    columns = (
+        [str(c) for c in data.columns]
+        if hasattr(data, "columns")
+        else list(dict.fromkeys(str(k) for row in rows for k in row))
+    )
     shown, headers, labels = exports.grid_layout(columns, column_config, column_order)
     project = current()
-    name = f"{project.id + '-' if project else ''}{key.removesuffix('_editor').removesuffix('_table')}".replace("_", "-")
+    name = f"{project.id + '-' if project else ''}{key.removesuffix('_editor').removesuffix('_table')}".replace(
+        "_", "-"
+    )
     with st.container(horizontal=True, key=f"{key}_downloads"):
-        st.download_button(tr("export.csv"), lambda: exports.table_csv(rows, shown, headers, labels),
-                           file_name=f"{name}.csv", mime="text/csv", key=f"{key}_csv", on_click="ignore",
-                           type="tertiary", icon=":material/download:", help=tr("export.help"))
-        st.download_button(tr("export.xlsx"), lambda: exports.table_xlsx(rows, shown, headers, labels),
-                           file_name=f"{name}.xlsx", mime=XLSX_MIME, key=f"{key}_xlsx", on_click="ignore",
-                           type="tertiary", icon=":material/download:", help=tr("export.help"))
+        st.download_button(
+            tr("export.csv"),
+            lambda: exports.table_csv(rows, shown, headers, labels),
+            file_name=f"{name}.csv",
+            mime="text/csv",
+            key=f"{key}_csv",
+            on_click="ignore",
+            type="tertiary",
+            icon=":material/download:",
+            help=tr("export.help"),
+        )
+        st.download_button(
+            tr("export.xlsx"),
+            lambda: exports.table_xlsx(rows, shown, headers, labels),
+            file_name=f"{name}.xlsx",
+            mime=XLSX_MIME,
+            key=f"{key}_xlsx",
+            on_click="ignore",
+            type="tertiary",
+            icon=":material/download:",
+            help=tr("export.help"),
+        )
 
 
 def grid(data, key: str, **kwargs):
@@ -176,7 +197,7 @@ def editor(data, key: str, **kwargs):
 def money_unit(project: Project) -> str:
     """The project's money unit in the user's language, e.g. "млн KZT" (the unit may be the user's text:
     `plain` here, and escaped by `tr_md` where it goes into Markdown)."""
-    from policy_engine.measure_design import money_unit as unit_in
+    from policy_engine.wizard.measure_design import money_unit as unit_in
 
     return plain(unit_in(project, lang()))
 
@@ -198,8 +219,9 @@ def author() -> str:
 def save(project: Project, note: str = "") -> bool:
     """Save the edited project as a new version; on a conflict keep the edit and show the choice."""
     try:
-        version = get_store().save(project, st.session_state["version"], author(),
-                                   passphrase=st.session_state.get("passphrase"), note=note)
+        version = get_store().save(
+            project, st.session_state["version"], author(), passphrase=st.session_state.get("passphrase"), note=note
+        )
     except Conflict as exc:
         st.session_state["conflict"] = exc
         return False
@@ -210,8 +232,12 @@ def save(project: Project, note: str = "") -> bool:
         st.error(store_error_text(exc))
         return False
     same = version == st.session_state["version"]
-    st.session_state.update(project=project, version=version, conflict=None,
-                            flash=tr("edit.no_change") if same else tr("saved", version=version))
+    st.session_state.update(
+        project=project,
+        version=version,
+        conflict=None,
+        flash=tr("edit.no_change") if same else tr("saved", version=version),
+    )
     return True
 
 
@@ -228,7 +254,7 @@ def guarded(run: Callable[[], object]) -> None:
     short message in their language with an incident reference, never a traceback, an SQL statement
     or an exception's text: those go to the server log (policy_engine/incidents.py). st.rerun,
     st.stop and st.switch_page raise Streamlit's ScriptControlException, a BaseException, so
-    `except Exception` lets them through (tests/test_pages_errors.py checks that stays so).
+    `except Exception` lets them through (tests/pages/test_pages_errors.py checks that stays so).
     GENIUS_LOCI_DEBUG=1 lets the error through to Streamlit instead (the test suite sets it, so a
     page that breaks still fails its smoke test)."""
     from policy_engine import incidents
@@ -240,7 +266,9 @@ def guarded(run: Callable[[], object]) -> None:
             raise
         incident = exc.incident if isinstance(exc, DatabaseError) else incidents.record(exc, "page run")
         try:
-            text = store_error_text(exc) if isinstance(exc, DatabaseError) else tr("error.unexpected", incident=incident)
+            text = (
+                store_error_text(exc) if isinstance(exc, DatabaseError) else tr("error.unexpected", incident=incident)
+            )
         except Exception:  # the texts themselves failed: still no details
             text = f"Internal error — incident {incident}"
         st.error(text, icon=":material/error:")
@@ -260,8 +288,10 @@ def show_conflict() -> None:
         return
     with st.container(border=True):
         st.error(tr("conflict.title"))
-        st.markdown("\n".join(f"- {md_literal(c.describe(lang(), catalogue()))}" for c in conflict.changes[:12])
-                    or md_literal(str(conflict)))
+        st.markdown(
+            "\n".join(f"- {md_literal(c.describe(lang(), catalogue()))}" for c in conflict.changes[:12])
+            or md_literal(str(conflict))
+        )
         if st.button(tr("conflict.reload"), key="conflict_reload"):
             open_project(conflict.project_id, st.session_state.get("passphrase"))
             st.rerun()
@@ -278,8 +308,16 @@ def sidebar() -> None:
         # The widget's state belongs to the page it is drawn on, so the choice is kept under "lang",
         # which every page reads; otherwise opening another page would fall back to Russian.
         key = f"lang_choice_{lang()}"
-        st.radio(tr("sidebar.language"), LANGS, index=LANGS.index(lang()), format_func=LANG_NAMES.get,
-                 key=key, horizontal=True, on_change=_remember_language, args=(key,))
+        st.radio(
+            tr("sidebar.language"),
+            LANGS,
+            index=LANGS.index(lang()),
+            format_func=LANG_NAMES.get,
+            key=key,
+            horizontal=True,
+            on_change=_remember_language,
+            args=(key,),
+        )
         project = current()
         if project is None:
             st.caption(tr("sidebar.no_project"))
@@ -311,4 +349,3 @@ def require_project() -> Project | None:
         st.success(flash)
     show_conflict()
     return project.model_copy(deep=True)  # pages edit a copy; the session keeps the saved one
-

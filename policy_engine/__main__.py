@@ -2,7 +2,7 @@
 
 import sys
 
-from .cli import main
+from policy_engine.cli import main
 
 if __name__ == "__main__":  # the chart worker (figures.py) re-imports this module when it starts
     sys.exit(main())

@@ -23,14 +23,53 @@ import time
 from pathlib import Path
 
 MUNICIPALITIES = [
-    "Усть-Каменогорск", "Риддер", "Алтай", "Уланский район", "Глубоковский район", "Катон-Карагайский район",
-    "Зайсанский район", "Курчумский район", "Шемонаихинский район", "Тарбагатайский район",
-    "Самарский район", "Маркакольский район", "Большенарымский район", "Семей", "Курчатов",
-    "Аягозский район", "Бескарагайский район", "Бородулихинский район", "Жарминский район",
-    "Кокпектинский район", "Урджарский район", "Абайский район", "Жанасемейский район", "Аксуатский район",
+    "Усть-Каменогорск",
+    "Риддер",
+    "Алтай",
+    "Уланский район",
+    "Глубоковский район",
+    "Катон-Карагайский район",
+    "Зайсанский район",
+    "Курчумский район",
+    "Шемонаихинский район",
+    "Тарбагатайский район",
+    "Самарский район",
+    "Маркакольский район",
+    "Большенарымский район",
+    "Семей",
+    "Курчатов",
+    "Аягозский район",
+    "Бескарагайский район",
+    "Бородулихинский район",
+    "Жарминский район",
+    "Кокпектинский район",
+    "Урджарский район",
+    "Абайский район",
+    "Жанасемейский район",
+    "Аксуатский район",
 ]
-NON_CREATIVE_CODES = ["01.11", "01.41", "07.29", "10.71", "24.44", "41.20", "45.20", "46.90", "47.11", "47.19",
-                      "49.41", "52.10", "55.10", "64.19", "68.20", "84.11", "85.31", "86.10", "96.02", "32.99"]
+NON_CREATIVE_CODES = [
+    "01.11",
+    "01.41",
+    "07.29",
+    "10.71",
+    "24.44",
+    "41.20",
+    "45.20",
+    "46.90",
+    "47.11",
+    "47.19",
+    "49.41",
+    "52.10",
+    "55.10",
+    "64.19",
+    "68.20",
+    "84.11",
+    "85.31",
+    "86.10",
+    "96.02",
+    "32.99",
+]
 
 
 def _spaced(n: int, rnd: random.Random) -> str:
@@ -40,7 +79,7 @@ def _spaced(n: int, rnd: random.Random) -> str:
 
 def make_register(rows: int, path: Path, seed: int = 2025, bad_every: int = 1000) -> int:
     """Write a synthetic register; returns how many rows were made bad on purpose."""
-    from .catalogue import default_catalogue
+    from policy_engine.method.catalogue import default_catalogue
 
     rnd = random.Random(seed)
     creative = [c.code for ind in default_catalogue().industries for c in ind.codes]
@@ -55,17 +94,23 @@ def make_register(rows: int, path: Path, seed: int = 2025, bad_every: int = 1000
         line = f"{code};{rnd.choice(MUNICIPALITIES)};{emp_text};{_spaced(rev, rnd)},{rnd.randint(0, 9)}"
         if bad_every and i % bad_every == bad_every - 1:
             bad += 1
-            line = rnd.choice([f";{MUNICIPALITIES[0]};5;1", f"{code};;5;1", f"{code};{MUNICIPALITIES[1]};н/д;1",
-                               f"{code};{MUNICIPALITIES[2]};-3;1"])
+            line = rnd.choice(
+                [
+                    f";{MUNICIPALITIES[0]};5;1",
+                    f"{code};;5;1",
+                    f"{code};{MUNICIPALITIES[1]};н/д;1",
+                    f"{code};{MUNICIPALITIES[2]};-3;1",
+                ]
+            )
         out.append(line)
     path.write_bytes(("\r\n".join(out) + "\r\n").encode("cp1251"))
     return bad
 
 
 def ours(path: Path) -> tuple[int, int]:
-    from .catalogue import default_catalogue
-    from .location_quotients import location_quotients
-    from .register import read_register
+    from policy_engine.diagnostics.location_quotients import location_quotients
+    from policy_engine.diagnostics.register import read_register
+    from policy_engine.method.catalogue import default_catalogue
 
     result = read_register(path, default_catalogue())
     cells = location_quotients(result.cells)
@@ -79,8 +124,8 @@ def pandas_baseline(path: Path) -> tuple[int, int]:
     import numpy as np
     import pandas as pd
 
-    from .catalogue import default_catalogue
-    from .register import CODE_RE, NON_CREATIVE, crosswalk, industry_of, match_columns
+    from policy_engine.diagnostics.register import CODE_RE, NON_CREATIVE, crosswalk, industry_of, match_columns
+    from policy_engine.method.catalogue import default_catalogue
 
     df = pd.read_csv(path, sep=";", encoding="cp1251", engine="pyarrow", dtype=str, keep_default_na=False)
     roles = match_columns(list(df.columns))
@@ -120,8 +165,9 @@ def pandas_baseline(path: Path) -> tuple[int, int]:
     good = pd.DataFrame({"m": muni[ok], "i": industry[ok], "e": emp[ok]})
     if rev is not None:
         good["r"] = rev[ok]
-    g = good.groupby(["m", "i"], sort=False).agg(firms=("e", "size"), employees=("e", "sum"),
-                                                 **({"revenue": ("r", "sum")} if rev is not None else {}))
+    g = good.groupby(["m", "i"], sort=False).agg(
+        firms=("e", "size"), employees=("e", "sum"), **({"revenue": ("r", "sum")} if rev is not None else {})
+    )
     g = g.reset_index()
     e = g["employees"].sum()
     e_m = g.groupby("m")["employees"].transform("sum")
@@ -186,11 +232,16 @@ def bench_register(rows: int, runs: int = 7, progress=None) -> dict:
         raise AssertionError(f"ours and pandas disagree: {mine['result']} vs {base['result']}")
     median, base_median = statistics.median(mine["times"]), statistics.median(base["times"])
     return {
-        "name": "register", "rows": rows, "runs": runs,
-        "median_s": round(median, 4), "baseline_median_s": round(base_median, 4),
-        "ratio": round(base_median / median, 2), "peak_mb": round(mine["peak_mb"], 1),
+        "name": "register",
+        "rows": rows,
+        "runs": runs,
+        "median_s": round(median, 4),
+        "baseline_median_s": round(base_median, 4),
+        "ratio": round(base_median / median, 2),
+        "peak_mb": round(mine["peak_mb"], 1),
         "baseline_peak_mb": round(base["peak_mb"], 1),
-        "rows_used": mine["result"][0], "cells": mine["result"][1],
+        "rows_used": mine["result"][0],
+        "cells": mine["result"][1],
     }
 
 
@@ -199,19 +250,21 @@ def main_register(rows: int, runs: int, fmt: str) -> int:
     if fmt == "json":
         print(json.dumps(result))
     else:
-        print(f"register import + LQ, {rows:,} rows: median {result['median_s']:.3f} s "
-              f"(pandas baseline {result['baseline_median_s']:.3f} s, {result['ratio']:.1f}x), "
-              f"peak {result['peak_mb']:.0f} MB (pandas {result['baseline_peak_mb']:.0f} MB)")
+        print(
+            f"register import + LQ, {rows:,} rows: median {result['median_s']:.3f} s "
+            f"(pandas baseline {result['baseline_median_s']:.3f} s, {result['ratio']:.1f}x), "
+            f"peak {result['peak_mb']:.0f} MB (pandas {result['baseline_peak_mb']:.0f} MB)"
+        )
     return 0
 
 
 def _roadmap_child(runs: int, queue) -> None:
     """In a fresh process: start the chart worker, warm up once per project, then time `runs` builds."""
-    from .catalogue import default_catalogue
-    from .figures import start_worker, stop_worker
-    from .publish import publish
-    from .sample import load_sample
-    from .synthetic import large_project
+    from policy_engine.documents.figures import start_worker, stop_worker
+    from policy_engine.documents.publish import publish
+    from policy_engine.method.catalogue import default_catalogue
+    from policy_engine.project.sample import load_sample
+    from policy_engine.project.synthetic import large_project
 
     cat = default_catalogue()
     start_worker()
@@ -225,10 +278,19 @@ def _roadmap_child(runs: int, queue) -> None:
             files = publish(project, cat, "ru", docx=False)
             times.append(time.perf_counter() - t0)
             assert files.pages == first.pages
-        out.append({"name": name, "runs": runs, "median_s": round(statistics.median(times), 3),
-                    "min_s": round(min(times), 3), "max_s": round(max(times), 3), "pages": first.pages,
-                    "elements": len(project.identity_elements), "pilots": len(project.pilots),
-                    "kpis": len(project.kpis)})
+        out.append(
+            {
+                "name": name,
+                "runs": runs,
+                "median_s": round(statistics.median(times), 3),
+                "min_s": round(min(times), 3),
+                "max_s": round(max(times), 3),
+                "pages": first.pages,
+                "elements": len(project.identity_elements),
+                "pilots": len(project.pilots),
+                "kpis": len(project.kpis),
+            }
+        )
     stop_worker()  # a worker left running would block this process's exit (multiprocessing joins children first)
     self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -250,8 +312,10 @@ def main_roadmap(runs: int, fmt: str) -> int:
         print(json.dumps(rows))
     else:
         for r in rows:
-            print(f"roadmap PDF, {r['name']}: median {r['median_s']:.3f} s (min {r['min_s']:.3f}, max {r['max_s']:.3f}), "
-                  f"{r['pages']} pages, peak {r['peak_mb']:.0f} MB")
+            print(
+                f"roadmap PDF, {r['name']}: median {r['median_s']:.3f} s (min {r['min_s']:.3f}, max {r['max_s']:.3f}), "
+                f"{r['pages']} pages, peak {r['peak_mb']:.0f} MB"
+            )
     return 0
 
 
@@ -262,8 +326,9 @@ def main_roadmap(runs: int, fmt: str) -> int:
 # The baseline is a legitimate 1,000-row workbook read the same way in the same run.
 
 UPLOAD_BAR_S, UPLOAD_BAR_MB = 2.0, 500.0
-_SHEET = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{}'
-          '</sheetData></worksheet>')
+_SHEET = (
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{}</sheetData></worksheet>'
+)
 
 
 def zip_parts(parts: dict) -> bytes:
@@ -308,23 +373,39 @@ def hostile_uploads() -> list[tuple[str, str, bytes | None]]:
     # rows with no `r` attribute, as some writers make them: nothing to read their number from
     many_rows = (_SHEET.split("{}")[0].encode() + b"<row><c><v>1</v></c></row>" * 1000, 16_200)  # 16.2 M rows
     return [
-        ("far cell XFD1048576", "one cell in the last column and row (the reader asked for 512 GiB)",
-         workbook([("XFD1048576", 1)])),
+        (
+            "far cell XFD1048576",
+            "one cell in the last column and row (the reader asked for 512 GiB)",
+            workbook([("XFD1048576", 1)]),
+        ),
         ("far cell ZZ100000", "one cell at ZZ100000 (2.5 GB in the reader)", workbook([("ZZ100000", 1)])),
-        ("1 GiB shared string", "one shared string of 1 GiB in a small ZIP",
-         zip_parts({"xl/worksheets/sheet1.xml": _SHEET.format('<row r="1"><c r="A1" t="s"><v>0</v></c></row>').encode(),
-                     "xl/sharedStrings.xml": (b"a" * (1 << 20), 1024)})),
-        ("16.2 M rows", "a sheet of 16,200,000 rows without row numbers",
-         zip_parts({"xl/worksheets/sheet1.xml": many_rows})),
-        ("1 GiB sheet part", "a sheet part that inflates to 1 GiB of spaces",
-         zip_parts({"xl/worksheets/sheet1.xml": (b" " * (1 << 20), 1024)})),
+        (
+            "1 GiB shared string",
+            "one shared string of 1 GiB in a small ZIP",
+            zip_parts(
+                {
+                    "xl/worksheets/sheet1.xml": _SHEET.format('<row r="1"><c r="A1" t="s"><v>0</v></c></row>').encode(),
+                    "xl/sharedStrings.xml": (b"a" * (1 << 20), 1024),
+                }
+            ),
+        ),
+        (
+            "16.2 M rows",
+            "a sheet of 16,200,000 rows without row numbers",
+            zip_parts({"xl/worksheets/sheet1.xml": many_rows}),
+        ),
+        (
+            "1 GiB sheet part",
+            "a sheet part that inflates to 1 GiB of spaces",
+            zip_parts({"xl/worksheets/sheet1.xml": (b" " * (1 << 20), 1024)}),
+        ),
         ("/dev/zero", "a path that never ends (the command line)", None),
     ]
 
 
 def _upload_child(raw: bytes | None, runs: int, queue) -> None:
-    from .catalogue import default_catalogue
-    from .register import RegisterError, read_register
+    from policy_engine.diagnostics.register import RegisterError, read_register
+    from policy_engine.method.catalogue import default_catalogue
 
     cat = default_catalogue()
     source = "/dev/zero" if raw is None else raw
@@ -351,11 +432,24 @@ def bench_upload(runs: int = 3, progress=None) -> list[dict]:
         got = _in_fresh_process(name, _upload_child, raw, runs)
         median = statistics.median(got["times"])
         bomb = not name.startswith("baseline")
-        out.append({"name": name, "bytes": None if raw is None else len(raw), "outcome": got["outcome"],
-                    "median_s": round(median, 3), "max_s": round(max(got["times"]), 3),
-                    "peak_mb": round(got["peak_mb"], 1), "bomb": bomb,
-                    "ok": (not bomb) or (got["outcome"] != "" and not got["outcome"].startswith("read")
-                                         and max(got["times"]) < UPLOAD_BAR_S and got["peak_mb"] < UPLOAD_BAR_MB)})
+        out.append(
+            {
+                "name": name,
+                "bytes": None if raw is None else len(raw),
+                "outcome": got["outcome"],
+                "median_s": round(median, 3),
+                "max_s": round(max(got["times"]), 3),
+                "peak_mb": round(got["peak_mb"], 1),
+                "bomb": bomb,
+                "ok": (not bomb)
+                or (
+                    got["outcome"] != ""
+                    and not got["outcome"].startswith("read")
+                    and max(got["times"]) < UPLOAD_BAR_S
+                    and got["peak_mb"] < UPLOAD_BAR_MB
+                ),
+            }
+        )
     return out
 
 
@@ -364,11 +458,15 @@ def main_upload(runs: int, fmt: str) -> int:
     if fmt == "json":
         print(json.dumps(rows))
     else:
-        print(f"bar: each bomb refused within {UPLOAD_BAR_S:g} s and under {UPLOAD_BAR_MB:g} MB "
-              f"(fresh process each, {runs} runs, peak = this process + the reader's)")
+        print(
+            f"bar: each bomb refused within {UPLOAD_BAR_S:g} s and under {UPLOAD_BAR_MB:g} MB "
+            f"(fresh process each, {runs} runs, peak = this process + the reader's)"
+        )
         for r in rows:
             size = "path" if r["bytes"] is None else f"{r['bytes']:,} B"
             mark = "" if not r["bomb"] else ("  ok" if r["ok"] else "  FAIL")
-            print(f"{r['name']:<30} {size:>12}  {r['outcome']:<22} median {r['median_s']:.3f} s "
-                  f"(max {r['max_s']:.3f}), peak {r['peak_mb']:.0f} MB{mark}")
+            print(
+                f"{r['name']:<30} {size:>12}  {r['outcome']:<22} median {r['median_s']:.3f} s "
+                f"(max {r['max_s']:.3f}), peak {r['peak_mb']:.0f} MB{mark}"
+            )
     return 0 if all(r["ok"] for r in rows) else 1

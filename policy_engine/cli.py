@@ -11,14 +11,14 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
-from .catalogue import LEVELS, MEASURE_TYPES, Catalogue, default_catalogue
-from .project import PROJECT_MAX_BYTES, Project, ProjectError, check_references
-from .rules import classify_all, decision_record
-from .sample import SAMPLES_DIR, available_samples, load_sample
-from .seedfile import SeedError
+from policy_engine.diagnostics.rules import classify_all, decision_record
+from policy_engine.method.catalogue import LEVELS, MEASURE_TYPES, Catalogue, default_catalogue
+from policy_engine.project.model import PROJECT_MAX_BYTES, Project, ProjectError, check_references
+from policy_engine.project.sample import SAMPLES_DIR, available_samples, load_sample
+from policy_engine.seedfile import SeedError
 
 
 class CliError(Exception):
@@ -30,8 +30,7 @@ class CliError(Exception):
 # one-character CSI), line and paragraph separators, and the bidi marks, embeddings, overrides and
 # isolates that reverse the text after them ("\u202e" made `txt.exe` read as `exe.txt`).
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-_BIDI_AND_SEPARATORS = frozenset("\u061c\u200e\u200f\u2028\u2029\u202a\u202b\u202c\u202d\u202e"
-                                 "\u2066\u2067\u2068\u2069")
+_BIDI_AND_SEPARATORS = frozenset("\u061c\u200e\u200f\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def _unsafe(ch: str) -> bool:
@@ -47,8 +46,10 @@ def safe(value: object) -> str:
     text = str(value)
     if not any(_unsafe(ch) for ch in text):
         return text
-    return "".join(_NAMED.get(ch) or (f"\\x{ord(ch):02x}" if ord(ch) <= 0xFF else f"\\u{ord(ch):04x}")
-                   if _unsafe(ch) else ch for ch in text)
+    return "".join(
+        _NAMED.get(ch) or (f"\\x{ord(ch):02x}" if ord(ch) <= 0xFF else f"\\u{ord(ch):04x}") if _unsafe(ch) else ch
+        for ch in text
+    )
 
 
 def _json(data: object, **options) -> str:
@@ -106,15 +107,24 @@ def cmd_catalogue(args: argparse.Namespace, cat: Catalogue) -> int:
         _emit(_json(cat.model_dump(mode="json")), None)
         return 0
     lang = args.lang
-    rows = [(i.id, i.name.get(lang), cat.rules.group(i.significance).name.get(lang),
-             ", ".join(c.code for c in i.codes)) for i in cat.industries]
+    rows = [
+        (i.id, i.name.get(lang), cat.rules.group(i.significance).name.get(lang), ", ".join(c.code for c in i.codes))
+        for i in cat.industries
+    ]
     print(_table(["industry", "name", "significance", "codes"], rows))
     print()
-    rows = [(m.id, m.level, m.type, m.title.get(lang))
-            for lvl in LEVELS for t in MEASURE_TYPES for m in cat.measures if m.level == lvl and m.type == t]
+    rows = [
+        (m.id, m.level, m.type, m.title.get(lang))
+        for lvl in LEVELS
+        for t in MEASURE_TYPES
+        for m in cat.measures
+        if m.level == lvl and m.type == t
+    ]
     print(_table(["measure", "level", "type", "title"], rows))
-    print(f"\n{len(cat.industries)} industries, {len(cat.measures)} measures, {len(cat.kpis)} KPIs, "
-          f"{len(cat.cluster_types)} cluster types, {len(cat.countries)} countries")
+    print(
+        f"\n{len(cat.industries)} industries, {len(cat.measures)} measures, {len(cat.kpis)} KPIs, "
+        f"{len(cat.cluster_types)} cluster types, {len(cat.countries)} countries"
+    )
     return 0
 
 
@@ -135,8 +145,14 @@ def cmd_classify(args: argparse.Namespace, cat: Catalogue) -> int:
     rows = []
     for d in decisions:
         changed = "" if d.significance == d.default_significance else f" (typology: {d.default_significance})"
-        rows.append((d.industry, cat.rules.group(d.significance).name.get(lang) + changed + (" *" if d.overridden else ""),
-                     ", ".join(levels[lvl].get(lang) for lvl in d.levels), len(d.measures)))
+        rows.append(
+            (
+                d.industry,
+                cat.rules.group(d.significance).name.get(lang) + changed + (" *" if d.overridden else ""),
+                ", ".join(levels[lvl].get(lang) for lvl in d.levels),
+                len(d.measures),
+            )
+        )
     print(_table(["industry", "significance", "levels", "measures"], rows))
     if any(d.overridden for d in decisions):
         print("* set by a facilitator's override")
@@ -169,9 +185,11 @@ def cmd_validate(args: argparse.Namespace, cat: Catalogue) -> int:
             print(f"  {safe(e)}", file=sys.stderr)
         return 1
     r = project.region
-    print(f"ok: {safe(project.id)} — {safe(r.name)} ({safe(r.country)}), cycle {project.cycle}, iteration {project.iteration}: "
-          f"{len(project.identity_elements)} identity elements, {len(project.clusters)} clusters, "
-          f"{len(project.measures)} measures, {len(project.pilots)} pilots, {len(project.kpis)} KPIs")
+    print(
+        f"ok: {safe(project.id)} — {safe(r.name)} ({safe(r.country)}), cycle {project.cycle}, iteration {project.iteration}: "
+        f"{len(project.identity_elements)} identity elements, {len(project.clusters)} clusters, "
+        f"{len(project.measures)} measures, {len(project.pilots)} pilots, {len(project.kpis)} KPIs"
+    )
     return 0
 
 
@@ -185,19 +203,21 @@ def _open_store():
     """The store named by DATABASE_URL (SQLite under data/ by default), with one-line errors."""
     import sqlalchemy as sa
 
-    from .store import Store, database_url
+    from policy_engine.store.database import Store, database_url
 
     try:
         return Store()
     except sa.exc.OperationalError as exc:
-        raise CliError(f"cannot open the database {sa.engine.make_url(database_url()).render_as_string()}: "
-                       f"{str(exc.orig).strip().splitlines()[0]}") from None
+        raise CliError(
+            f"cannot open the database {sa.engine.make_url(database_url()).render_as_string()}: "
+            f"{str(exc.orig).strip().splitlines()[0]}"
+        ) from None
     except sa.exc.ArgumentError as exc:
         raise CliError(f"DATABASE_URL is not a database URL: {exc}") from None
 
 
 def cmd_projects(args: argparse.Namespace, cat: Catalogue) -> int:
-    from .store import StoreError
+    from policy_engine.store.database import StoreError
 
     store = _open_store()
     secret = os.environ.get("GENIUS_LOCI_PASSPHRASE") or None
@@ -209,10 +229,22 @@ def cmd_projects(args: argparse.Namespace, cat: Catalogue) -> int:
             elif not items:
                 print("no projects yet; add one with: python -m policy_engine projects import FILE")
             else:
-                print(_table(["id", "region", "country", "version", "cycle", "updated (UTC)"], [
-                    (i.id, "(protected)" if i.protected else i.region_name, i.country or "", i.head_version or "",
-                     i.cycle or "", i.updated_at.strftime("%Y-%m-%d %H:%M") if i.updated_at else "")
-                    for i in items]))
+                print(
+                    _table(
+                        ["id", "region", "country", "version", "cycle", "updated (UTC)"],
+                        [
+                            (
+                                i.id,
+                                "(protected)" if i.protected else i.region_name,
+                                i.country or "",
+                                i.head_version or "",
+                                i.cycle or "",
+                                i.updated_at.strftime("%Y-%m-%d %H:%M") if i.updated_at else "",
+                            )
+                            for i in items
+                        ],
+                    )
+                )
         elif args.action == "import":  # read and checked as `validate` does: Project.from_json, validation.check
             try:
                 data = read_document(args.file)
@@ -231,9 +263,22 @@ def cmd_projects(args: argparse.Namespace, cat: Catalogue) -> int:
             if args.format == "json":
                 _emit(_json([i.model_dump(mode="json") for i in items]), None)
             else:
-                print(_table(["version", "cycle", "saved (UTC)", "by", "iterations changed", "note"], [
-                    (i.version, i.cycle, i.saved_at.strftime("%Y-%m-%d %H:%M:%S"), i.author,
-                     ", ".join(map(str, i.iterations)) or "-", i.note) for i in items]))
+                print(
+                    _table(
+                        ["version", "cycle", "saved (UTC)", "by", "iterations changed", "note"],
+                        [
+                            (
+                                i.version,
+                                i.cycle,
+                                i.saved_at.strftime("%Y-%m-%d %H:%M:%S"),
+                                i.author,
+                                ", ".join(map(str, i.iterations)) or "-",
+                                i.note,
+                            )
+                            for i in items
+                        ],
+                    )
+                )
         elif args.action == "restore":
             version = store.restore(args.id, args.version, _author(args), passphrase=secret)
             print(f"restored version {args.version} of {safe(args.id)} as version {version}")
@@ -245,8 +290,8 @@ def cmd_projects(args: argparse.Namespace, cat: Catalogue) -> int:
 
 
 def cmd_register(args: argparse.Namespace, cat: Catalogue) -> int:
-    from .location_quotients import location_quotients, read_benchmark
-    from .register import RegisterError, read_register
+    from policy_engine.diagnostics.location_quotients import location_quotients, read_benchmark
+    from policy_engine.diagnostics.register import RegisterError, read_register
 
     changes = read_project(args.project).crosswalk if args.project else []
     try:
@@ -258,21 +303,41 @@ def cmd_register(args: argparse.Namespace, cat: Catalogue) -> int:
         raise CliError(f"cannot read ({exc.strerror})") from None
     cells = location_quotients(result.cells, benchmark)
     # a register none of whose rows could be used is an error (exit 1), after saying why each was not
-    unusable = CliError(f"no row of the register could be used ({len(result.rejected):,} rejected)") \
-        if not result.cells else None
+    unusable = (
+        CliError(f"no row of the register could be used ({len(result.rejected):,} rejected)")
+        if not result.cells
+        else None
+    )
     if args.format == "json":
-        _emit(_json({
-            "rows_total": result.rows_total, "rows_used": result.rows_used,
-            "rejected": [{"line": r.line, "reason": r.reason} for r in result.rejected],
-            "warnings": [w.describe("en") for w in result.warnings],
-            "cells": [{"municipality": c.municipality, "industry": c.industry, "firms": c.firms,
-                       "employees": c.employees, "lq": None if c.lq is None else round(c.lq, 6)} for c in cells],
-        }, allow_nan=False), None)
+        _emit(
+            _json(
+                {
+                    "rows_total": result.rows_total,
+                    "rows_used": result.rows_used,
+                    "rejected": [{"line": r.line, "reason": r.reason} for r in result.rejected],
+                    "warnings": [w.describe("en") for w in result.warnings],
+                    "cells": [
+                        {
+                            "municipality": c.municipality,
+                            "industry": c.industry,
+                            "firms": c.firms,
+                            "employees": c.employees,
+                            "lq": None if c.lq is None else round(c.lq, 6),
+                        }
+                        for c in cells
+                    ],
+                },
+                allow_nan=False,
+            ),
+            None,
+        )
         if unusable:
             raise unusable
         return 0
-    print(f"{result.rows_used:,} of {result.rows_total:,} rows used ({result.encoding}, "
-          f"delimiter {result.delimiter!r}); {len(result.rejected):,} rejected")
+    print(
+        f"{result.rows_used:,} of {result.rows_total:,} rows used ({result.encoding}, "
+        f"delimiter {result.delimiter!r}); {len(result.rejected):,} rejected"
+    )
     for w in result.warnings:
         print(f"warning: {safe(w.describe('en'))}")
     for r in result.rejected[:20]:
@@ -282,14 +347,20 @@ def cmd_register(args: argparse.Namespace, cat: Catalogue) -> int:
     if unusable:
         raise unusable
     print()
-    print(_table(["municipality", "industry", "firms", "employees", "LQ"], [
-        (c.municipality, c.industry, c.firms, f"{c.employees:g}", "-" if c.lq is None else f"{c.lq:.2f}")
-        for c in sorted(cells, key=lambda c: -(c.lq or 0))]))
+    print(
+        _table(
+            ["municipality", "industry", "firms", "employees", "LQ"],
+            [
+                (c.municipality, c.industry, c.firms, f"{c.employees:g}", "-" if c.lq is None else f"{c.lq:.2f}")
+                for c in sorted(cells, key=lambda c: -(c.lq or 0))
+            ],
+        )
+    )
     return 0
 
 
 def cmd_bench(args: argparse.Namespace, cat: Catalogue) -> int:
-    from .bench import main_register, main_roadmap, main_upload
+    from policy_engine.bench import main_register, main_roadmap, main_upload
 
     if args.rows < 1 or args.runs < 1:
         raise CliError("--rows and --runs must be at least 1")
@@ -312,7 +383,7 @@ def _writable(path: str, suffix: str) -> Path:
 
 
 def cmd_roadmap(args: argparse.Namespace, cat: Catalogue) -> int:
-    from .publish import publish
+    from policy_engine.documents.publish import publish
 
     project = read_project(args.project)
     problems = check_references(project, cat)
@@ -320,8 +391,13 @@ def cmd_roadmap(args: argparse.Namespace, cat: Catalogue) -> int:
         raise CliError(f"{args.project}: {len(problems)} error(s): " + "; ".join(problems))
     pdf_path = _writable(args.out, ".pdf")
     docx_path = _writable(args.docx, ".docx") if args.docx else None
-    files = publish(project, cat, args.lang, docx=docx_path is not None,
-                    progress=lambda step, _: print(f"{step}…", file=sys.stderr, flush=True) if step != "done" else None)
+    files = publish(
+        project,
+        cat,
+        args.lang,
+        docx=docx_path is not None,
+        progress=lambda step, _: print(f"{step}…", file=sys.stderr, flush=True) if step != "done" else None,
+    )
     for path, data in ((pdf_path, files.pdf), (docx_path, files.docx)):
         if path is None or data is None:
             continue
@@ -386,8 +462,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--runs", type=int, default=7)
     sp.add_argument("--format", choices=["table", "json"], default="table")
 
-    sp = add("projects", "the project store (SQLite under data/, or DATABASE_URL); "
-             "protected projects read GENIUS_LOCI_PASSPHRASE", cmd_projects)
+    sp = add(
+        "projects",
+        "the project store (SQLite under data/, or DATABASE_URL); protected projects read GENIUS_LOCI_PASSPHRASE",
+        cmd_projects,
+    )
     acts = sp.add_subparsers(dest="action", metavar="ACTION", required=True)
     a = acts.add_parser("list", help="list stored projects")
     a.add_argument("--format", choices=["table", "json"], default="table")
@@ -424,6 +503,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug, not bad input: still no traceback unless asked for
         if os.environ.get("GENIUS_LOCI_DEBUG"):
             raise
-        print(f"error: internal error ({type(exc).__name__}: {safe(exc)}); rerun with GENIUS_LOCI_DEBUG=1 for details",
-              file=sys.stderr)
+        print(
+            f"error: internal error ({type(exc).__name__}: {safe(exc)}); rerun with GENIUS_LOCI_DEBUG=1 for details",
+            file=sys.stderr,
+        )
         return 1

@@ -14,7 +14,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from .seedfile import read_yaml
+from policy_engine.seedfile import read_yaml
 
 LANGS = ("ru", "kk", "en")
 LANG_NAMES = {"ru": "Русский", "kk": "Қазақша", "en": "English"}
@@ -52,7 +52,7 @@ def t(key: str, lang: str = "ru", **values: object) -> str:
 def t_md(key: str, lang: str = "ru", **values: object) -> str:
     """`t` for a place that renders Markdown: the text values put into it are the user's, so each is escaped
     first (policy_engine/literal.py), while the text of the strings file keeps any Markdown of its own."""
-    from .literal import md_literal
+    from policy_engine.literal import md_literal
 
     return t(key, lang, **{k: md_literal(v) if isinstance(v, str) else v for k, v in values.items()})
 

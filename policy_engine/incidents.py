@@ -23,6 +23,12 @@ def new_reference() -> str:
 def record(exc: BaseException, what: str) -> str:
     """Log `exc` with its traceback under a new reference, and return the reference."""
     reference = new_reference()
-    log.error("incident %s: %s: %s: %s", reference, what, type(exc).__name__, exc,
-              exc_info=(type(exc), exc, exc.__traceback__))
+    log.error(
+        "incident %s: %s: %s: %s",
+        reference,
+        what,
+        type(exc).__name__,
+        exc,
+        exc_info=(type(exc), exc, exc.__traceback__),
+    )
     return reference

@@ -18,8 +18,16 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["pages/home.py", "pages/1_identity_audit.py", "pages/2_clustering.py", "pages/3_measure_design.py",
-         "pages/4_pilots.py", "pages/5_promotion.py", "pages/6_monitoring.py", "pages/roadmap.py"]
+PAGES = [
+    "pages/home.py",
+    "pages/1_identity_audit.py",
+    "pages/2_clustering.py",
+    "pages/3_measure_design.py",
+    "pages/4_pilots.py",
+    "pages/5_promotion.py",
+    "pages/6_monitoring.py",
+    "pages/roadmap.py",
+]
 
 
 def main() -> int:
@@ -43,8 +51,14 @@ def main() -> int:
             t0 = time.perf_counter()
             at.run()
             times.append(time.perf_counter() - t0)
-        results.append({"page": page, "runs": args.runs, "median_s": round(statistics.median(times), 4),
-                        "max_s": round(max(times), 4)})
+        results.append(
+            {
+                "page": page,
+                "runs": args.runs,
+                "median_s": round(statistics.median(times), 4),
+                "max_s": round(max(times), 4),
+            }
+        )
     if args.format == "json":
         print(json.dumps(results, indent=2))
     else:

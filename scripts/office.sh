@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs Debian's LibreOffice Writer without a GUI (libreoffice-writer-nogui), unless it is there:
-# tests/test_roadmap_docx.py converts the roadmap DOCX with `soffice --headless --convert-to pdf`
+# tests/documents/test_roadmap_docx.py converts the roadmap DOCX with `soffice --headless --convert-to pdf`
 # to check it as a word processor lays it out (contents shown, column widths honoured). Needs root
 # (as CI has). Prints nothing on stdout; errors go to stderr. Recommends are left out (Java, fonts
 # and GUI helpers: about 85 MB of packages, 260 MB installed, half a minute); fonts-dejavu-core

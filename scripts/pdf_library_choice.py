@@ -13,8 +13,15 @@ import time
 from pathlib import Path
 
 FONTS = Path(__file__).resolve().parent.parent / "policy_engine" / "fonts"
-ROWS = [[f"Строка {i} әғқңөұүһі", "Ответственный исполнитель департамент культуры " * 2, f"{i * 1.5:.1f}",
-         "2026-01-01 — 2027-12-31"] for i in range(400)]
+ROWS = [
+    [
+        f"Строка {i} әғқңөұүһі",
+        "Ответственный исполнитель департамент культуры " * 2,
+        f"{i * 1.5:.1f}",
+        "2026-01-01 — 2027-12-31",
+    ]
+    for i in range(400)
+]
 
 
 def reportlab_pdf() -> bytes:
@@ -40,8 +47,13 @@ def reportlab_pdf() -> bytes:
     story = [toc, PageBreak()]
     for s in range(8):
         story.append(Paragraph(f"Раздел {s}", head))
-        story.append(Table([[Paragraph(c, body) for c in r] for r in ROWS[s * 50:(s + 1) * 50]], repeatRows=1,
-                           colWidths=[120, 200, 60, 100]))
+        story.append(
+            Table(
+                [[Paragraph(c, body) for c in r] for r in ROWS[s * 50 : (s + 1) * 50]],
+                repeatRows=1,
+                colWidths=[120, 200, 60, 100],
+            )
+        )
     Doc(buf, pagesize=A4).multiBuild(story)
     return buf.getvalue()
 
@@ -66,7 +78,7 @@ def fpdf2_pdf() -> bytes:
         pdf.cell(text=f"Раздел {s}", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("DV", "", 9)
         with pdf.table(col_widths=(120, 200, 60, 100)) as table:
-            for r in ROWS[s * 50:(s + 1) * 50]:
+            for r in ROWS[s * 50 : (s + 1) * 50]:
                 row = table.row()
                 for c in r:
                     row.cell(c)

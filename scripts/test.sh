@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs everything the test suite needs and runs it. `.ci/run` calls exactly this.
+# Installs everything the test suite needs, checks lint and formatting (ruff), and runs the tests.
+# `.ci/run` calls exactly this.
 # Extra arguments go to pytest (e.g. -k rules).
 #
 # PostgreSQL: the store tests also run against a real server. Unless TEST_PG_URL is already set,
@@ -12,7 +13,7 @@
 # a browser that cannot be had is a failure; elsewhere the browser tests are skipped with a warning.
 # The same script installs poppler-utils (pdftoppm), with which the e2e test renders the roadmap PDF.
 #
-# LibreOffice: tests/test_roadmap_docx.py converts the roadmap DOCX with Debian's headless Writer.
+# LibreOffice: tests/documents/test_roadmap_docx.py converts the roadmap DOCX with Debian's headless Writer.
 # When root with apt-get, scripts/office.sh installs it if missing; under CI an office that cannot
 # be had is a failure; elsewhere that test is skipped with a warning.
 set -euo pipefail
@@ -48,6 +49,9 @@ elif [ "${CI:-}" = "true" ]; then
 else
   echo "test: WARNING: no /usr/bin/soffice (not root?); the DOCX layout test will be skipped. Run scripts/office.sh as root." >&2
 fi
+# The linter and the formatter first (ruff.toml): a red lint fails the run as a red test does.
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
 set +e
 .venv/bin/python -m pytest "$@"
 rc=$?

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from policy_engine.catalogue import SEEDS_DIR, Catalogue, default_catalogue
-from policy_engine.project import Project
-from policy_engine.sample import load_sample
+from policy_engine.method.catalogue import SEEDS_DIR, Catalogue, default_catalogue
+from policy_engine.project.model import Project
+from policy_engine.project.sample import load_sample
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,7 +43,7 @@ def postgres_url() -> str:
 
     import sqlalchemy as sa
 
-    from policy_engine.store import database_url
+    from policy_engine.store.database import database_url
 
     url = os.environ.get("TEST_PG_URL")
     if not url:
@@ -72,7 +72,7 @@ def store_url(request, tmp_path) -> str:
 
 @pytest.fixture
 def store(store_url):
-    from policy_engine.store import Store
+    from policy_engine.store.database import Store
 
     s = Store(store_url)
     yield s
@@ -98,7 +98,7 @@ def _isolated_default_database(tmp_path_factory):
 def _page_errors_fail_tests():
     """The app shows an unexpected page error as a short message with an incident reference
     (pages.shared.guarded); with GENIUS_LOCI_DEBUG=1 it lets the error through, so every AppTest smoke
-    test still sees a page that breaks as `at.exception`. tests/test_pages_errors.py unsets it."""
+    test still sees a page that breaks as `at.exception`. tests/pages/test_pages_errors.py unsets it."""
     import os
 
     old = os.environ.get("GENIUS_LOCI_DEBUG")

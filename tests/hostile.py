@@ -6,14 +6,23 @@ across pages, never crashing the renderer).
 
 from __future__ import annotations
 
-from policy_engine.project import CustomKpi, Event, KpiTrack, Member, Project
+from policy_engine.project.model import CustomKpi, Event, KpiTrack, Member, Project
 
-MARKUP = ['<script>alert("x")</script>', "S&P & Co", "\"double\" 'single' «ёлки»", "<b>unclosed tag",
-          "</para><para>", "&amp; &lt; literally", "a < b > c"]
+MARKUP = [
+    '<script>alert("x")</script>',
+    "S&P & Co",
+    "\"double\" 'single' «ёлки»",
+    "<b>unclosed tag",
+    "</para><para>",
+    "&amp; &lt; literally",
+    "a < b > c",
+]
 EMOJI = "emoji 😀🎨🚀 end"
 KAZAKH = "әғқңөұүһі ӘҒҚҢӨҰҮҺІ"
 LONG_WORD = "Шығармашылықиндустриялар" * 12  # 288 letters without a space
-LONG_TEXT = " ".join(["Очень длинный текст пользователя, абзац без конца."] * 190)  # several pages in one cell, under the 10,000-character limit
+LONG_TEXT = " ".join(
+    ["Очень длинный текст пользователя, абзац без конца."] * 190
+)  # several pages in one cell, under the 10,000-character limit
 
 
 def hostile_project(base: Project) -> Project:
@@ -32,16 +41,25 @@ def hostile_project(base: Project) -> Project:
     p.pilots[0].success_story = MARKUP[5]
     p.promotion.narrative = EMOJI
     p.promotion.events.append(Event(name=MARKUP[6], start=p.promotion.events[0].start, venue=KAZAKH))
-    p.kpis.append(KpiTrack(kpi="hostile-kpi", custom=CustomKpi(name=MARKUP[0], family="reputational", unit="%"),
-                           baseline_year=2024, baseline=1, targets={2025: 2}))
+    p.kpis.append(
+        KpiTrack(
+            kpi="hostile-kpi",
+            custom=CustomKpi(name=MARKUP[0], family="reputational", unit="%"),
+            baseline_year=2024,
+            baseline=1,
+            targets={2025: 2},
+        )
+    )
     return p
 
 
 # What a user may type to make a Markdown renderer fetch a URL, typeset, format or reverse text: an image
 # and a link to a port nothing listens on, math, HTML, emphasis, a Streamlit colour directive, emoji and
 # icon shortcodes, an arrow, and bidi overrides and isolates (PITFALLS §8).
-MARKDOWN_PAYLOAD = ("# ![img](http://127.0.0.1:9/x.png) [link](http://127.0.0.1:9/) $x^2$ <img src=x> **bold** "
-                    ":red[red] :smile: :material/bolt: a -> b \u2066iso\u2069 \u202eevil")
+MARKDOWN_PAYLOAD = (
+    "# ![img](http://127.0.0.1:9/x.png) [link](http://127.0.0.1:9/) $x^2$ <img src=x> **bold** "
+    ":red[red] :smile: :material/bolt: a -> b \u2066iso\u2069 \u202eevil"
+)
 
 
 def every_text_replaced(base: Project, payload: str = MARKDOWN_PAYLOAD) -> Project:
@@ -51,8 +69,8 @@ def every_text_replaced(base: Project, payload: str = MARKDOWN_PAYLOAD) -> Proje
     value. Nothing here lists fields, so a text field added to the project later is covered too."""
     from pydantic import ValidationError
 
-    from policy_engine.catalogue import default_catalogue
-    from policy_engine.validation import check
+    from policy_engine.method.catalogue import default_catalogue
+    from policy_engine.project.validation import check
 
     original = base.model_dump(mode="json")
     numbered: dict[str, str] = {}
@@ -73,7 +91,7 @@ def every_text_replaced(base: Project, payload: str = MARKDOWN_PAYLOAD) -> Proje
     def restore(loc: tuple) -> None:
         """Put back the refused text at `loc` (a field, or a list of references named as a whole)."""
         paths = [next((loc[:n] for n in range(len(loc), 0, -1) if loc[:n] in replaced), None)]
-        paths = [p for p in paths if p] or [p for p in replaced if p[:len(loc)] == loc]
+        paths = [p for p in paths if p] or [p for p in replaced if p[: len(loc)] == loc]
         if not paths:
             raise AssertionError(f"refused, but not a replaced text: {loc}")
         for path in paths:

@@ -14,13 +14,16 @@ import yaml
 from policy_engine.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-TYPOLOGY = {c["input"]["industry"]: c["output"] for c in
-            yaml.safe_load((ROOT / "tests/rules/typology.yaml").read_text(encoding="utf-8"))}
+TYPOLOGY = {
+    c["input"]["industry"]: c["output"]
+    for c in yaml.safe_load((ROOT / "tests/diagnostics/rules/typology.yaml").read_text(encoding="utf-8"))
+}
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "policy_engine", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "policy_engine", *args], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_help_lists_commands():
@@ -37,7 +40,11 @@ def test_classify_json_reproduces_the_typology():
     assert [rec["industry"] for rec in records] == list(TYPOLOGY)
     for rec in records:
         want = TYPOLOGY[rec["industry"]]
-        assert (rec["significance"], rec["model"], rec["levels"]) == (want["significance"], want["model"], want["levels"])
+        assert (rec["significance"], rec["model"], rec["levels"]) == (
+            want["significance"],
+            want["model"],
+            want["levels"],
+        )
         assert {"industry", "significance", "model", "levels", "measures", "explanation"} <= rec.keys()
         assert all({"id", "level", "type", "title"} <= m.keys() for m in rec["measures"])
         assert {m["level"] for m in rec["measures"]} == set(rec["levels"])
@@ -92,21 +99,30 @@ def test_validate_reports_reference_errors(tmp_path, sample):
     assert "clusters › 1 › industries — there is no industry “basket_weaving”" in r.stderr
 
 
-@pytest.mark.parametrize("args, content, message", [
-    (["validate", "{path}"], "{not json", "Not valid JSON (line 1, column 2)"),
-    (["validate", "{path}"], '{"id": "x"}', "region — a required field is empty"),
-    (["classify", "--project", "{path}"], "[]", "not a project (a JSON object is needed)"),
-    (["classify", "--project", "{missing}"], None, "no such file"),
-    (["classify", "--project", "{dir}"], None, "is a directory"),
-    (["sample", "atlantis"], None, "no sample called 'atlantis'; available: east-kazakhstan"),
-    (["validate", "{path}"], "", "is the file truncated?"),
-    (["validate", "{path}"], "\x00\x01\x02garbage", "Not valid JSON"),
-    (["validate", "{path}"], '{"schema_version": 1, "id": "x", "region": {"name": 5, "country": "KZ"}, "cycle": "two"}',
-     "region › name — must be text; cycle — “two” is not a whole number"),
-    (["classify", "--project", "{path}"], '{"schema_version": 1, "id": "x", "region": {"name": "R", "country": "ZZ"}}',
-     "region › country — there is no country “ZZ”"),
-    (["classify", "--project", ""], None, "no file given"),
-])
+@pytest.mark.parametrize(
+    "args, content, message",
+    [
+        (["validate", "{path}"], "{not json", "Not valid JSON (line 1, column 2)"),
+        (["validate", "{path}"], '{"id": "x"}', "region — a required field is empty"),
+        (["classify", "--project", "{path}"], "[]", "not a project (a JSON object is needed)"),
+        (["classify", "--project", "{missing}"], None, "no such file"),
+        (["classify", "--project", "{dir}"], None, "is a directory"),
+        (["sample", "atlantis"], None, "no sample called 'atlantis'; available: east-kazakhstan"),
+        (["validate", "{path}"], "", "is the file truncated?"),
+        (["validate", "{path}"], "\x00\x01\x02garbage", "Not valid JSON"),
+        (
+            ["validate", "{path}"],
+            '{"schema_version": 1, "id": "x", "region": {"name": 5, "country": "KZ"}, "cycle": "two"}',
+            "region › name — must be text; cycle — “two” is not a whole number",
+        ),
+        (
+            ["classify", "--project", "{path}"],
+            '{"schema_version": 1, "id": "x", "region": {"name": "R", "country": "ZZ"}}',
+            "region › country — there is no country “ZZ”",
+        ),
+        (["classify", "--project", ""], None, "no file given"),
+    ],
+)
 def test_bad_input_gets_one_line_and_no_traceback(tmp_path, args, content, message):
     path = tmp_path / "in.json"
     if content is not None:
@@ -130,10 +146,17 @@ def test_unknown_command_and_bad_option():
 
 # --- projects (the store) -----------------------------------------------------------------------
 
+
 def run_store(url: str, *args: str, **env: str) -> subprocess.CompletedProcess:
     environ = {**os.environ, "DATABASE_URL": url, "GENIUS_LOCI_AUTHOR": "Dana", **env}
-    return subprocess.run([sys.executable, "-m", "policy_engine", "projects", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120, env=environ)
+    return subprocess.run(
+        [sys.executable, "-m", "policy_engine", "projects", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=environ,
+    )
 
 
 def test_projects_commands_honour_database_url(store_url, tmp_path, sample):
@@ -151,7 +174,9 @@ def test_projects_commands_honour_database_url(store_url, tmp_path, sample):
     r = run_store(store_url, "history", "east-kazakhstan", "--format", "json")
     history = json.loads(r.stdout)
     assert [(h["version"], h["author"], h["note"]) for h in history] == [
-        (1, "Dana", "imported"), (2, "Dana", "restored from version 1")]
+        (1, "Dana", "imported"),
+        (2, "Dana", "restored from version 1"),
+    ]
     r = run_store(store_url, "list", "--format", "json")
     assert [(p["id"], p["head_version"]) for p in json.loads(r.stdout)] == [("east-kazakhstan", 2)]
 
@@ -170,9 +195,12 @@ def test_projects_protected_and_bad_input(tmp_path, sample):
     assert "(protected)" in run_store(url, "list").stdout
     truncated = tmp_path / "t.json"
     truncated.write_bytes(src.read_bytes()[:500])
-    for args, message in [(["import", str(truncated)], "truncated"), (["export", "nope"], "no project 'nope'"),
-                          (["restore", "east-kazakhstan", "7"], "protected"),
-                          (["import", str(tmp_path / "missing.json")], "cannot read")]:
+    for args, message in [
+        (["import", str(truncated)], "truncated"),
+        (["export", "nope"], "no project 'nope'"),
+        (["restore", "east-kazakhstan", "7"], "protected"),
+        (["import", str(tmp_path / "missing.json")], "cannot read"),
+    ]:
         r = run_store(url, *args)
         assert r.returncode == 1 and message in r.stderr and "Traceback" not in r.stderr
         assert len(r.stderr.strip().splitlines()) == 1
@@ -182,10 +210,12 @@ def test_projects_protected_and_bad_input(tmp_path, sample):
 
 # --- register and bench -------------------------------------------------------------------------
 
+
 def test_register_json(tmp_path):
     src = tmp_path / "reg.csv"
-    src.write_bytes("ОКВЭД;Район;Численность\n59.11;Риддер;10\n47.11;Риддер;90\n59.11;Алтай;н/д\n90.01;Алтай;50\n"
-                    .encode("cp1251"))
+    src.write_bytes(
+        "ОКВЭД;Район;Численность\n59.11;Риддер;10\n47.11;Риддер;90\n59.11;Алтай;н/д\n90.01;Алтай;50\n".encode("cp1251")
+    )
     bench = tmp_path / "bench.csv"
     bench.write_text("industry;employees\ncinema;1000\nperforming_arts;500\ntotal;100000\n", encoding="utf-8")
     r = run("register", str(src), "--format", "json")
@@ -224,8 +254,17 @@ def test_roadmap_writes_pdf_and_docx(tmp_path, sample):
 
     project = tmp_path / "p.json"
     project.write_text(sample.to_json(), encoding="utf-8")
-    r = run("roadmap", "--project", str(project), "--out", str(tmp_path / "r.pdf"), "--lang", "en",
-            "--docx", str(tmp_path / "r.docx"))
+    r = run(
+        "roadmap",
+        "--project",
+        str(project),
+        "--out",
+        str(tmp_path / "r.pdf"),
+        "--lang",
+        "en",
+        "--docx",
+        str(tmp_path / "r.docx"),
+    )
     assert r.returncode == 0, r.stderr
     pages = len(PdfReader(tmp_path / "r.pdf").pages)
     assert r.stdout.strip().endswith(f"{pages} pages, " + r.stdout.strip().split(", ")[-1])
@@ -235,12 +274,15 @@ def test_roadmap_writes_pdf_and_docx(tmp_path, sample):
     assert not list(tmp_path.glob("*.part"))
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--out", "r.txt"], "should end in .pdf"),
-    (["--out", "missing-dir/r.pdf"], "does not exist"),
-    (["--out", "r.pdf", "--docx", "r.doc"], "should end in .docx"),
-    (["--out", "r.pdf", "--lang", "de"], "invalid choice"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--out", "r.txt"], "should end in .pdf"),
+        (["--out", "missing-dir/r.pdf"], "does not exist"),
+        (["--out", "r.pdf", "--docx", "r.doc"], "should end in .docx"),
+        (["--out", "r.pdf", "--lang", "de"], "invalid choice"),
+    ],
+)
 def test_roadmap_bad_arguments_are_one_line(tmp_path, sample, args, message):
     project = tmp_path / "p.json"
     project.write_text(sample.to_json(), encoding="utf-8")
@@ -264,15 +306,18 @@ RED = "\x1b[31mRED\x1b[0m"
 RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: "\u202egpj.exe" shows as "exe.jpg"
 
 
-@pytest.mark.parametrize("text, shown", [
-    ("Өскемен", "Өскемен"),
-    (RED, "\\x1b[31mRED\\x1b[0m"),
-    (f"{RLO}gpj.exe", "\\u202egpj.exe"),
-    ("two\nlines\ttab\rcr", "two\\nlines\\ttab\\rcr"),
-    ("\x00\x07\x7f\x9b\x85", "\\x00\\x07\\x7f\\x9b\\x85"),  # NUL, BEL, DEL, CSI and NEL (C1)
-    ("\u2066a\u2069 \u200f \u2028", "\\u2066a\\u2069 \\u200f \\u2028"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("Өскемен", "Өскемен"),
+        (RED, "\\x1b[31mRED\\x1b[0m"),
+        (f"{RLO}gpj.exe", "\\u202egpj.exe"),
+        ("two\nlines\ttab\rcr", "two\\nlines\\ttab\\rcr"),
+        ("\x00\x07\x7f\x9b\x85", "\\x00\\x07\\x7f\\x9b\\x85"),  # NUL, BEL, DEL, CSI and NEL (C1)
+        ("\u2066a\u2069 \u200f \u2028", "\\u2066a\\u2069 \\u200f \\u2028"),
+        ("", ""),
+    ],
+)
 def test_safe_shows_controls_and_bidi_as_escapes(text, shown):
     from policy_engine.cli import safe
 
@@ -282,7 +327,7 @@ def test_safe_shows_controls_and_bidi_as_escapes(text, shown):
 def hostile_store(tmp_path, sample, monkeypatch):
     """A database with a project whose name and history carry terminal escapes, as an old database (or
     one written by another tool) may hold them whatever today's checks refuse."""
-    from policy_engine.store import Store
+    from policy_engine.store.database import Store
 
     url = f"sqlite:///{tmp_path / 'hostile.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
@@ -290,7 +335,9 @@ def hostile_store(tmp_path, sample, monkeypatch):
     store.create(sample, "Dana")
     with store.engine.begin() as conn:
         conn.exec_driver_sql("UPDATE project SET region_name = ?", (f"{RED} {RLO}Shygys",))
-        conn.exec_driver_sql("UPDATE project_version SET author = ?, note = ?", (f"{RLO}anaD", f"x\x1b]0;title\x07{RED}"))
+        conn.exec_driver_sql(
+            "UPDATE project_version SET author = ?, note = ?", (f"{RLO}anaD", f"x\x1b]0;title\x07{RED}")
+        )
     store.close()
 
 

@@ -30,12 +30,18 @@ PAYLOADS = [
     "<img src=x onerror=alert(1)> <b>bold</b> &amp; &#60;",
     "**bold** *it* _it_ ~~gone~~ `code` ``code``",
     ":red[red] :blue-background[x] :smile: :+1: :material/home: :streamlit:",
-    "# heading", "> quote", "- item", "1. item", "+ item", "| a | b |\n|---|---|",
-    "Setext\n===", "a -> b <- c <-> d -- e >= f <= g ~= h",
+    "# heading",
+    "> quote",
+    "- item",
+    "1. item",
+    "+ item",
+    "| a | b |\n|---|---|",
+    "Setext\n===",
+    "a -> b <- c <-> d -- e >= f <= g ~= h",
     "\u202eevil\u202c \u2066isolated\u2069 \u202aembedded\u202c",
     "back\\slash \\* \\\\ trailing\\",
     "Шығыс Қазақстан «облысы» — 10:30, 1 234,5 млн ₸ 😀",
-    "[ref]: http://127.0.0.1:9/ \"title\"",
+    '[ref]: http://127.0.0.1:9/ "title"',
     "[^note] and [x][ref]",
 ]
 
@@ -95,8 +101,9 @@ def test_indented_lines_are_not_code_and_line_breaks_are_kept():
 
 
 def test_t_md_escapes_the_values_not_the_numbers():
-    assert t_md("pilots.total", "en", total="1 234.5", unit="$ :red[x]") == t("pilots.total", "en", total="1 234\\.5",
-                                                                              unit="\\$ \\:\u2060red\\[x\\]")
+    assert t_md("pilots.total", "en", total="1 234.5", unit="$ :red[x]") == t(
+        "pilots.total", "en", total="1 234\\.5", unit="\\$ \\:\u2060red\\[x\\]"
+    )
     assert t_md("monitoring.closed", "en", cycle=1, next=2) == t("monitoring.closed", "en", cycle=1, next=2)
 
 
@@ -109,8 +116,10 @@ def test_plain_drops_only_the_bidi_controls():
     assert plain("a\u202eb\u2066c\u2069 [x](y) $z$") == "abc [x](y) $z$"
 
 
-LINE = st.text(alphabet=st.sampled_from(string.ascii_letters + string.digits + string.punctuation + " ёЖқ😀"
-                                       + BIDI_CONTROLS), max_size=60)
+LINE = st.text(
+    alphabet=st.sampled_from(string.ascii_letters + string.digits + string.punctuation + " ёЖқ😀" + BIDI_CONTROLS),
+    max_size=60,
+)
 
 
 @settings(max_examples=400, deadline=None)

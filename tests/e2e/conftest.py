@@ -94,7 +94,11 @@ def running_app(tmp: Path, database_url: str, **settings: str):
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             ["bash", "scripts/app.sh", "--server.port", str(port), "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, so teardown ends streamlit too
         )
     url = f"http://127.0.0.1:{port}"

@@ -16,13 +16,21 @@ import subprocess
 
 import pytest
 
-from policy_engine.store import Store
+from policy_engine.store.database import Store
 from tests.e2e import conftest
 from tests.e2e.conftest import wait_for_app
 
 pytestmark = pytest.mark.e2e
-MENU = ["Главная", "1 Аудит идентичности", "2 Кластеризация", "3 Дизайн мер", "4 Пилотные проекты",
-        "5 Продвижение", "6 Мониторинг", "Дорожная карта"]
+MENU = [
+    "Главная",
+    "1 Аудит идентичности",
+    "2 Кластеризация",
+    "3 Дизайн мер",
+    "4 Пилотные проекты",
+    "5 Продвижение",
+    "6 Мониторинг",
+    "Дорожная карта",
+]
 
 
 @pytest.fixture
@@ -39,9 +47,15 @@ def broken_db_app(tmp_path):
     port = conftest._free_port()
     log_path = tmp_path / "app.log"
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen(["bash", "scripts/app.sh", "--server.port", str(port), "--server.fileWatcherType", "none"],
-                                cwd=conftest.ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            ["bash", "scripts/app.sh", "--server.port", str(port), "--server.fileWatcherType", "none"],
+            cwd=conftest.ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         conftest.wait_healthy(proc, f"http://127.0.0.1:{port}", log_path)
         yield f"http://127.0.0.1:{port}", log_path

@@ -3,7 +3,7 @@
 Last round one 1.5 KB workbook (a cell at XFD1048576) made the XLSX reader ask for 512 GiB and abort
 the server 0.6 s after the upload, with a second user connected. This app runs with the workbook
 inspection's row, column and cell limits raised out of the way, so the file reaches the reader
-itself, in its own process under a memory ceiling (policy_engine/uploads.py): the reader aborts,
+itself, in its own process under a memory ceiling (policy_engine/diagnostics/uploads.py): the reader aborts,
 the upload is refused in Russian, the server still answers its health check, and a second browser
 session stays connected and works. A second bomb (a 1 GiB shared string in 1 MB) is then refused by
 the inspection with the limits as shipped. Screenshot: /tmp/e2e_hostile_upload.png.
@@ -18,9 +18,9 @@ import pytest
 from openpyxl import Workbook
 
 from policy_engine.bench import hostile_uploads
-from policy_engine.catalogue import default_catalogue
-from policy_engine.frame import new_project
-from policy_engine.store import Store
+from policy_engine.method.catalogue import default_catalogue
+from policy_engine.store.database import Store
+from policy_engine.wizard.frame import new_project
 from tests.e2e import conftest
 from tests.e2e.conftest import wait_for_app
 
@@ -38,7 +38,11 @@ def lax_app(tmp_path_factory):
     project, issues = new_project(default_catalogue(), REGION, "RU")
     assert project and not issues
     Store(url_db).create(project, "тест")
-    lax = {"GENIUS_LOCI_MAX_COLUMNS": "20000", "GENIUS_LOCI_MAX_ROWS": "2000000", "GENIUS_LOCI_MAX_CELLS": "100000000000"}
+    lax = {
+        "GENIUS_LOCI_MAX_COLUMNS": "20000",
+        "GENIUS_LOCI_MAX_ROWS": "2000000",
+        "GENIUS_LOCI_MAX_CELLS": "100000000000",
+    }
     with conftest.running_app(tmp, url_db, **lax) as (url, proc):
         yield url, project.id, proc
 

@@ -18,7 +18,7 @@ import pytest
 from openpyxl import Workbook
 from pypdf import PdfReader
 
-from policy_engine.store import Store
+from policy_engine.store.database import Store
 from tests.e2e import conftest
 from tests.e2e.conftest import wait_for_app
 
@@ -121,9 +121,17 @@ def register_xlsx() -> bytes:
     ws.append(["по состоянию на 01.01.2026"])
     ws.append([])
     ws.append(["Код ОКВЭД", "Муниципальное образование", "Численность работников"])
-    rows = [("32.99.8", "Кудымкар", 14), ("32.99.8", "Кудымкар", 9), ("59.11", "Пермь", 40),
-            ("90.01", "Пермь", 25), ("47.11", "Пермь", 300), ("62.01", "Пермь", 120), ("47.11", "Кудымкар", 60),
-            ("90.01", "Кунгур", 6), ("47.11", "Кунгур", 80)]
+    rows = [
+        ("32.99.8", "Кудымкар", 14),
+        ("32.99.8", "Кудымкар", 9),
+        ("59.11", "Пермь", 40),
+        ("90.01", "Пермь", 25),
+        ("47.11", "Пермь", 300),
+        ("62.01", "Пермь", 120),
+        ("47.11", "Кудымкар", 60),
+        ("90.01", "Кунгур", 6),
+        ("47.11", "Кунгур", 80),
+    ]
     for row in rows:
         ws.append(list(row))
     ws.append(["Итого", None, sum(r[2] for r in rows)])
@@ -148,8 +156,14 @@ class Walk:
     def __init__(self, page, version: int = 1):
         self.page, self.version = page, version
 
-    def form(self, form: str, texts: dict | None = None, picks: dict | None = None, dates: dict | None = None,
-             label: str | None = None) -> None:
+    def form(
+        self,
+        form: str,
+        texts: dict | None = None,
+        picks: dict | None = None,
+        dates: dict | None = None,
+        label: str | None = None,
+    ) -> None:
         for name, value in (picks or {}).items():
             choose(self.page, name, value)
         for name, value in (texts or {}).items():
@@ -199,12 +213,19 @@ def test_a_new_russian_region_from_an_empty_database_to_the_roadmap(empty_app, p
     for name, layer, industry in ELEMENTS:
         open_expander(page, "Добавить элемент идентичности")
         walk.form("add_element_form", {"el_name_new": name}, {"el_layer_new_ru": layer, "el_ind_new_ru": industry})
-    assert {e.layer for e in project().identity_elements} == {"historical", "cultural", "environmental", "social",
-                                                               "technological"}
+    assert {e.layer for e in project().identity_elements} == {
+        "historical",
+        "cultural",
+        "environmental",
+        "social",
+        "technological",
+    }
     shoot(page, "page1_elements")
-    for actor, sector, level in (("Министерство культуры Пермского края", "власть", "региональный"),
-                                 ("Пермский государственный университет", "университет", "региональный"),
-                                 ("Студия «Кудымкарские мастера»", "бизнес", "муниципальный")):
+    for actor, sector, level in (
+        ("Министерство культуры Пермского края", "власть", "региональный"),
+        ("Пермский государственный университет", "университет", "региональный"),
+        ("Студия «Кудымкарские мастера»", "бизнес", "муниципальный"),
+    ):
         open_expander(page, "Добавить участника")
         walk.form("add_actor_form", {"actor_name": actor}, {"actor_sector_ru": sector, "actor_level_ru": level})
     assert len(project().actors) == 3
@@ -231,8 +252,12 @@ def test_a_new_russian_region_from_an_empty_database_to_the_roadmap(empty_app, p
     assert "cinema" in merged.industries
     open_expander(page, merged.name)
     v = walk.version
-    walk.form(f"cluster_form_{merged.id}", {f"cl_image_{merged.id}_v{v}": "Прикамье — край живых ремёсел и нового кино"},
-              {f"cl_anchor_{merged.id}_v{v}": "Кудымкар"}, label="Сохранить кластер")
+    walk.form(
+        f"cluster_form_{merged.id}",
+        {f"cl_image_{merged.id}_v{v}": "Прикамье — край живых ремёсел и нового кино"},
+        {f"cl_anchor_{merged.id}_v{v}": "Кудымкар"},
+        label="Сохранить кластер",
+    )
     cluster = project().clusters[0]
     assert cluster.anchor_municipality == "Кудымкар"
     assert cluster.industries == merged.industries  # the form shows the merged cluster, not a stale one
@@ -244,11 +269,15 @@ def test_a_new_russian_region_from_an_empty_database_to_the_roadmap(empty_app, p
 
     # --- 3 measure design -----------------------------------------------------------------------
     go(page, "3 Дизайн мер")
-    walk.form("measure_form", {"measure_form_owner": "Министерство культуры Пермского края",
-                               "measure_form_budget": "1500"},
-              {"measure_form_measure": "Региональные гранты · региональный · экономические",
-               "measure_form_cluster": merged.name},
-              {"measure_form_start": date(2026, 3, 1), "measure_form_end": date(2026, 12, 31)})
+    walk.form(
+        "measure_form",
+        {"measure_form_owner": "Министерство культуры Пермского края", "measure_form_budget": "1500"},
+        {
+            "measure_form_measure": "Региональные гранты · региональный · экономические",
+            "measure_form_cluster": merged.name,
+        },
+        {"measure_form_start": date(2026, 3, 1), "measure_form_end": date(2026, 12, 31)},
+    )
     (measure,) = project().measures
     assert (measure.measure, measure.cluster, measure.budget) == ("reg_grants", merged.id, 1500)
     expect(page.get_by_text("тыс. руб.").first).to_be_visible()
@@ -257,35 +286,63 @@ def test_a_new_russian_region_from_an_empty_database_to_the_roadmap(empty_app, p
     # --- 4 pilots -------------------------------------------------------------------------------
     go(page, "4 Пилотные проекты")
     open_expander(page, "Добавить пилотный проект")
-    walk.form("new_pilot_form", {"new_pilot_name": "Школа звериного стиля",
-                                 "new_pilot_owner": "Студия «Кудымкарские мастера»", "new_pilot_regional": "300"},
-              dates={"new_pilot_start": date(2026, 6, 1), "new_pilot_end": date(2027, 5, 31)})
+    walk.form(
+        "new_pilot_form",
+        {
+            "new_pilot_name": "Школа звериного стиля",
+            "new_pilot_owner": "Студия «Кудымкарские мастера»",
+            "new_pilot_regional": "300",
+        },
+        dates={"new_pilot_start": date(2026, 6, 1), "new_pilot_end": date(2027, 5, 31)},
+    )
     (pilot,) = project().pilots
-    walk.form(f"milestone_form_{pilot.id}", {f"new_milestone_name_{pilot.id}": "Первый набор учеников"},
-              dates={f"new_milestone_due_{pilot.id}": date(2026, 9, 1)})
+    walk.form(
+        f"milestone_form_{pilot.id}",
+        {f"new_milestone_name_{pilot.id}": "Первый набор учеников"},
+        dates={f"new_milestone_due_{pilot.id}": date(2026, 9, 1)},
+    )
     assert [m.name for m in project().pilots[0].milestones] == ["Первый набор учеников"]
     shoot(page, "page4")
 
     # --- 5 promotion ----------------------------------------------------------------------------
     go(page, "5 Продвижение")
-    walk.form("story_form", {"story_place": "Коми-Пермяцкий округ, Кудымкар",
-                             "story_tradition": "Бронзовое литьё пермского звериного стиля"})
-    walk.form("event_form", {"new_event_name": "Фестиваль «Пермский звериный стиль»"},
-              dates={"new_event_start": date(2026, 8, 15)})
+    walk.form(
+        "story_form",
+        {
+            "story_place": "Коми-Пермяцкий округ, Кудымкар",
+            "story_tradition": "Бронзовое литьё пермского звериного стиля",
+        },
+    )
+    walk.form(
+        "event_form",
+        {"new_event_name": "Фестиваль «Пермский звериный стиль»"},
+        dates={"new_event_start": date(2026, 8, 15)},
+    )
     assert len(project().promotion.stories) == 1 and len(project().promotion.events) == 1
     shoot(page, "page5")
 
     # --- 6 monitoring ---------------------------------------------------------------------------
     go(page, "6 Мониторинг")
-    walk.form("kpi_form", {"new_kpi_baseline": "1.2", "new_kpi_target": "1.5"},
-              {"new_kpi_ru": "Доля креативных индустрий в ВРП"})
+    walk.form(
+        "kpi_form",
+        {"new_kpi_baseline": "1.2", "new_kpi_target": "1.5"},
+        {"new_kpi_ru": "Доля креативных индустрий в ВРП"},
+    )
     walk.form("actual_form", {"actual_value": "1.3"})
     assert project().kpis[0].actuals
-    walk.form("feedback_form", {"new_feedback_source": "Круглый стол мастеров, Кудымкар",
-                                "new_feedback_issue": "Нет помещения для мастерской"})
+    walk.form(
+        "feedback_form",
+        {
+            "new_feedback_source": "Круглый стол мастеров, Кудымкар",
+            "new_feedback_issue": "Нет помещения для мастерской",
+        },
+    )
     open_expander(page, "Решение по одной мере")
-    walk.form("decision_form", {"new_decision_reason": "Гранты работают, нужно больше мастерских"},
-              {"new_decision_cluster_ru": merged.name})
+    walk.form(
+        "decision_form",
+        {"new_decision_reason": "Гранты работают, нужно больше мастерских"},
+        {"new_decision_cluster_ru": merged.name},
+    )
     assert project().review is not None and project().review.decisions
     shoot(page, "page6")
     key(page, "confirm_close_1").locator("label").click()
@@ -299,9 +356,11 @@ def test_a_new_russian_region_from_an_empty_database_to_the_roadmap(empty_app, p
     go(page, "Дорожная карта")
     open_expander(page, "Рабочая группа, подписанты и дата пересмотра")
     walk.form("member_form", {"new_member_name": "Ольга Смирнова", "new_member_role": "модератор"})
-    walk.form("signatory_form", {"new_signatory_name": "Петров Пётр Петрович",
-                                 "new_signatory_position": "министр культуры Пермского края"},
-              {"new_signatory_stage_ru": "Утверждаю"})
+    walk.form(
+        "signatory_form",
+        {"new_signatory_name": "Петров Пётр Петрович", "new_signatory_position": "министр культуры Пермского края"},
+        {"new_signatory_stage_ru": "Утверждаю"},
+    )
     walk.form("review_date_form", dates={"next_review": date(2027, 3, 1)})
     page.get_by_role("button", name="Подготовить PDF и DOCX").click()
     link = page.locator(".st-key-download_pdf").get_by_test_id("stDownloadButton")

@@ -33,8 +33,9 @@ def download(page, tmp_path, lang: str, option: str, button: str, expected: str)
     reader = PdfReader(pdf)
     cover = " ".join(reader.pages[0].extract_text().split())
     assert expected in cover and "Шығыс Қазақстан облысы" in cover
-    subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(tmp_path / f"roadmap_{lang}")], check=True,
-                   timeout=120)
+    subprocess.run(
+        ["pdftoppm", "-r", "60", "-png", str(pdf), str(tmp_path / f"roadmap_{lang}")], check=True, timeout=120
+    )
     images = sorted(tmp_path.glob(f"roadmap_{lang}-*.png"))
     assert len(images) == len(reader.pages) > 15
     for image in images:
@@ -52,7 +53,11 @@ def test_download_the_roadmap_pdf_in_russian_and_english(app_server, page, tmp_p
     expect(page.get_by_test_id("stSidebar")).to_contain_text("Шығыс Қазақстан облысы")
     go(page, "Дорожная карта")
     expect(page.get_by_role("heading", name="Содержание документа")).to_be_visible()
-    ru = download(page, tmp_path, "ru", "Русский", "Подготовить PDF и DOCX", "Дорожная карта поддержки креативных индустрий")
-    en = download(page, tmp_path, "en", "English", "Подготовить PDF и DOCX", "Roadmap for supporting the creative industries")
+    ru = download(
+        page, tmp_path, "ru", "Русский", "Подготовить PDF и DOCX", "Дорожная карта поддержки креативных индустрий"
+    )
+    en = download(
+        page, tmp_path, "en", "English", "Подготовить PDF и DOCX", "Roadmap for supporting the creative industries"
+    )
     assert "1. Резюме" in ru.pages[1].extract_text() and "1. Summary" in en.pages[1].extract_text()
     assert page.get_by_test_id("stException").count() == 0

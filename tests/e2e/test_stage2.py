@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from policy_engine.sample import load_sample
-from policy_engine.store import Store
+from policy_engine.project.sample import load_sample
+from policy_engine.store.database import Store
 from tests.e2e.conftest import SERVER, wait_for_app
 from tests.e2e.test_wizard import go, shoot
 

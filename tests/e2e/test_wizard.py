@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from policy_engine.store import Store
+from policy_engine.store.database import Store
 from tests.e2e.conftest import SERVER, wait_for_app
 
 pytestmark = pytest.mark.e2e
@@ -55,7 +55,9 @@ def test_walk_pages_1_to_3_with_the_sample(app_server, page, tmp_path):
     wait_for_app(page)
     shoot(page, tmp_path, "page1_register")
     store = Store(SERVER["database_url"])
-    employment = {(r.municipality, r.industry): r.employees for r in store.load("east-kazakhstan").project.economy.employment}
+    employment = {
+        (r.municipality, r.industry): r.employees for r in store.load("east-kazakhstan").project.economy.employment
+    }
     assert employment == {("Риддер", "cinema"): 12.0, ("Риддер", "non_creative"): 300.0}
 
     # edit the first identity element in its form (the grid above edits many at once)

@@ -1,0 +1,139 @@
+"""Location quotients: where a region is already specialized (seed 000 measures spatial
+concentration of creative industries by the LQ).
+
+LQ_mi = (e_mi / e_m) / (e_i / e): the share of industry i in municipality m's employment over
+its share in the reference economy. The reference totals run over every accepted row of the
+register, creative and not, unless a benchmark (e.g. national employment by industry) is given.
+Without a benchmark, Σ_m (e_m / e) · LQ_mi = 1 for every industry, which the tests check.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from policy_engine.diagnostics.register import NON_CREATIVE, Cell, RegisterError, normalise_header, parse_number
+from policy_engine.method.catalogue import Catalogue
+from policy_engine.project.model import CreativeEconomy
+
+
+class LqCell(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    municipality: str
+    industry: str
+    firms: int
+    employees: float
+    lq: float | None  # None when the reference share of the industry is zero
+
+
+class Benchmark(BaseModel):
+    """Reference employment: the total and each industry's part of it (e.g. the nation's)."""
+
+    model_config = ConfigDict(frozen=True)
+    total: float
+    by_industry: dict[str, float]
+
+
+def location_quotients(cells: Iterable[Cell], benchmark: Benchmark | None = None) -> list[LqCell]:
+    """LQ for every municipality × creative industry present in `cells` (NON_CREATIVE rows count
+    in the totals but get no LQ of their own)."""
+    cells = list(cells)
+    e_m: dict[str, float] = defaultdict(float)
+    e_i: dict[str, float] = defaultdict(float)
+    for c in cells:
+        e_m[c.municipality] += c.employees
+        e_i[c.industry] += c.employees
+    if benchmark is not None:
+        e, e_i = benchmark.total, defaultdict(float, benchmark.by_industry)
+    else:
+        e = sum(e_m.values())
+    out = []
+    for c in cells:
+        if c.industry == NON_CREATIVE:
+            continue
+        ref = e_i[c.industry] / e if e else 0.0
+        own = c.employees / e_m[c.municipality] if e_m[c.municipality] else 0.0
+        out.append(
+            LqCell(
+                municipality=c.municipality,
+                industry=c.industry,
+                firms=c.firms,
+                employees=c.employees,
+                lq=own / ref if ref else None,
+            )
+        )
+    return out
+
+
+TOTAL_NAMES = {"total", "all", "всего", "итого", "барлығы", "жиыны"}
+
+
+def read_benchmark(source: bytes | str | Path, catalogue: Catalogue) -> Benchmark:
+    """A small CSV of reference employment: `industry;employees` rows and a `total` row.
+
+    Industries are named by id or by their name in any of the three languages.
+    """
+    raw = Path(source).read_bytes() if isinstance(source, (str, Path)) else source
+    text = None
+    for enc in ("utf-8-sig", "cp1251"):
+        try:
+            text = raw.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if len(lines) < 2:
+        raise RegisterError("the benchmark needs a header and at least a total row")
+    delim = max(";\t,", key=lambda d: lines[0].count(d))
+    rows = list(csv.reader(lines, delimiter=delim))
+    names = {normalise_header(i.id): i.id for i in catalogue.industries}
+    for ind in catalogue.industries:
+        for lang in ("en", "ru", "kk"):
+            names[normalise_header(ind.name.get(lang))] = ind.id
+    total, by_industry = None, {}
+    for lineno, row in enumerate(rows[1:], start=2):
+        if len(row) < 2:
+            raise RegisterError(f"benchmark line {lineno}: expected an industry and a number")
+        key, value = normalise_header(row[0]), parse_number(row[1])
+        if value is None or value < 0:
+            raise RegisterError(f"benchmark line {lineno}: {row[1]!r} is not a number of employees")
+        if key in TOTAL_NAMES:
+            total = value
+        elif key in names:
+            by_industry[names[key]] = value
+        elif key not in ("non creative", "other", "прочие", "басқа"):
+            raise RegisterError(f"benchmark line {lineno}: unknown industry {row[0]!r}")
+    if total is None:
+        raise RegisterError("the benchmark has no total row (all employment, creative and not)")
+    if sum(by_industry.values()) > total:
+        raise RegisterError("the benchmark's industries add up to more than its total")
+    return Benchmark(total=total, by_industry=by_industry)
+
+
+class GvaShare(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    year: int
+    region_share: float | None  # creative GVA / GRP, per cent
+    nation_share: float | None
+    lq: float | None  # region_share / nation_share
+
+
+def gva_shares(economy: CreativeEconomy) -> list[GvaShare]:
+    """The creative share of GRP by year for the region and the nation, and the region's LQ
+    against the nation (a Table 1 of seed 003 in, a time series out)."""
+    region: dict[int, float] = {}
+    nation: dict[int, float] = {}
+    for rec in economy.gva:
+        if rec.territory == economy.region_territory:
+            region[rec.year] = rec.share
+        elif rec.territory == economy.nation_territory:
+            nation[rec.year] = rec.share
+    out = []
+    for year in sorted(set(region) | set(nation)):
+        r, n = region.get(year), nation.get(year)
+        out.append(GvaShare(year=year, region_share=r, nation_share=n, lq=r / n if r is not None and n else None))
+    return out

@@ -1,0 +1,1420 @@
+"""Importing firm registers: the quantitative inventory of creative actors (iteration 1).
+
+Officials bring exports from statistics offices and business registers as they come: CSV or
+XLSX, UTF-8 or Windows-1251, `;` `,` or tab, decimal commas, spaced thousands, headers in
+Russian, Kazakh or English, sometimes a million rows, often with title lines above the header
+("Реестр субъектов МСП …", "по состоянию на …") and an "Итого" row under the data. This module
+reads them fast, maps every activity code to a creative industry by the longest matching code of
+the crosswalk (with the project's own adjustments), and rejects a bad row on its own — with its
+line number and the reason — while using the rest. Total rows are not data: they are set aside
+and checked against the sum of the rows used (`RegisterResult.totals`).
+
+The header is the first of the first 30 non-empty rows that names the code, municipality and
+employees columns; the rows above it are a title. When a column is not recognised, or two could be
+the same one, `inspect_register` shows the layout and `read_register(columns=...)` takes the
+user's mapping. The rules, each written after a file that was once read silently wrong:
+
+- **Columns.** A header names a role when, normalised (lower case, ё→е, invisible characters
+  dropped, punctuation to spaces), it *equals* one of the role's `ALIASES`, or its name does: the
+  text before its first comma or opening parenthesis, which is where exports put a unit or a date
+  ("Численность работников, чел.", "Выручка (тыс. руб.)", "Revenue, 2024"). Never a prefix or a
+  word inside a longer header: "Код района" is not "код". Two headers naming one role are
+  *ambiguous* (`RegisterLayout.ambiguous`): neither is taken, the import refuses with
+  "ambiguous_columns" until a mapping says which.
+- **Codes stored as numbers (XLSX).** A number in a code cell has lost what text keeps: 59.20
+  (music) becomes 59.2, 01.11 becomes 1.11. It is read back with the classification's digits
+  (`code_from_number`): two digits before the dot (1.11 → 01.11, 5 → 05) and, when it has a
+  fraction, two after it (59.2 → 59.20; a class is two digits, and a firm's code is a class or
+  finer far more often than a three-digit group). A whole number stays a division (90 → 90). The
+  import warns (`RegisterResult.warnings`, "numeric_codes") with the count and an example. Cells
+  typed as text are used as typed.
+- **One encoding per file.** A byte-order mark says UTF-8 (or UTF-16); without one, the file is
+  UTF-8 when the whole of it is valid UTF-8, else Windows-1251 — never decided value by value. A
+  file that mixes the two (valid UTF-8 text before the first invalid byte, or a code or municipality
+  that is valid UTF-8 in a Windows-1251 file) is refused ("mixed_encoding"), naming a line of each.
+  Lone carriage returns (old Mac line ends) are line breaks. In names and codes, byte-order marks, zero-width and direction marks and soft hyphens are
+  dropped, runs of spaces of any kind become one space, and the text is put in Unicode NFC, so
+  "\ufeffПермь" and "Пермь" are one municipality.
+- **Numbers.** One parser (`_parse_numbers`) for every path and `parse_number`: spaces (ASCII,
+  tab, no-break, thin, narrow no-break) are dropped, a decimal comma becomes a dot, and what is
+  left must be ASCII: `[+-]digits[.digits][e±digits]`. Arabic-Indic or full-width digits, "inf",
+  "nan", hex or `1_000` are not numbers and the row is rejected saying so.
+- **Plausible values.** A row's employees must be 0 … `MAX_EMPLOYEES` (10 million: the world's
+  largest employers have about 2) and a stated revenue within ±`MAX_REVENUE` (10^15), else the row
+  is rejected as implausible; a number too large for a float is one of them. Sums therefore stay
+  finite.
+- **Line numbers.** A CSV row's line is the physical line it starts on, 1-based, counting every
+  line break in the file — those inside quoted values too, as a text editor numbers lines. An
+  XLSX row's line is its sheet row number, empty rows included.
+- **Long lines.** The header is read whole however long it is, up to `MAX_LINE_BYTES` (1 MiB); when
+  a longer line stops the header search before a header is found, the file is refused
+  ("line_too_long") naming the line and the limit. Data lines of any length are read.
+
+How it stays fast: pyarrow's multi-threaded CSV reader splits the file into raw byte columns
+without decoding it; text columns are dictionary-encoded so only their *distinct* values are
+decoded and mapped in Python; numbers are cleaned with vectorized kernels; polars groups the
+rows. Decoding a whole Windows-1251 file and re-encoding it for a reader would cost more than
+all the rest together. Files whose rows the fast reader cannot split (lines with the wrong number
+of fields) are read with Python's csv module instead, which reports those lines.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
+from pydantic import BaseModel, ConfigDict
+
+from policy_engine.diagnostics import uploads
+from policy_engine.i18n import number, strings, t
+from policy_engine.method.catalogue import Catalogue
+from policy_engine.project.model import CrosswalkChange
+
+NON_CREATIVE = "non_creative"
+
+# Header aliases, compared after normalisation (`normalise_header`) with a whole header or with its
+# name before a comma or parenthesis (see the module docstring). No alias may name two roles.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "code": (
+        "code",
+        "activity code",
+        "okved",
+        "okved2",
+        "oked",
+        "nace",
+        "оквэд",
+        "оквэд2",
+        "оквэд 2",
+        "окэд",
+        "код",
+        "код оквэд",
+        "код оквэд2",
+        "код оквэд 2",
+        "код по оквэд",
+        "код по оквэд 2",
+        "код окэд",
+        "код по окэд",
+        "экжж",
+        "экжж коды",
+        "эқжж",
+        "эқжж коды",
+        "коды",
+    ),
+    "municipality": (
+        "municipality",
+        "district",
+        "city",
+        "муниципалитет",
+        "муниципальное образование",
+        "район",
+        "город",
+        "аудан",
+        "қала",
+        "муниципалитет атауы",
+        "елді мекен",
+    ),
+    "employees": (
+        "employees",
+        "headcount",
+        "численность",
+        "численность работников",
+        "среднесписочная численность",
+        "среднесписочная численность работников",
+        "жұмыскерлер саны",
+        "қызметкерлер саны",
+        "жұмысшылар саны",
+    ),
+    "revenue": ("revenue", "turnover", "выручка", "доход", "оборот", "табыс", "түсім"),
+}
+ROLES = tuple(ALIASES)
+ALIAS_ROLE = {alias: role for role, aliases in ALIASES.items() for alias in aliases}
+REQUIRED = ("code", "municipality", "employees")
+CODE_RE = re.compile(r"^\d{2}(\.\d{1,2}){0,3}$", re.ASCII)
+NUMBER_PATTERN = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"  # after spaces and commas
+DELIMITERS = (";", "\t", ",", "|")
+HEADER_SCAN = 30  # the header is looked for among this many non-empty rows at the top
+HEAD_BYTES = 1 << 16  # the top of a CSV file read for the header (whole lines: more if one is longer)
+MAX_LINE_BYTES = 1 << 20  # a longer line that stops the header search before a header is refused
+MAX_EMPLOYEES = 10_000_000  # per row (one firm); the world's largest employers have about 2 million
+MAX_REVENUE = 1e15  # per row, in any currency unit a register uses
+# Characters that cannot be seen and must not make two names of one: byte-order mark, zero-width
+# space, joiners and non-joiner, word joiner, soft hyphen, direction marks, embeddings and isolates.
+INVISIBLE = dict.fromkeys(
+    map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+)
+# A total row's label: the word, then nothing (a grand total), or a qualifier ("Итого по району").
+TOTAL_RE = re.compile(
+    r"^(?:grand\s+total|total|общий\s+итог|итого|всего|барлығы|жиыны|жалпы\s+қорытынды)"
+    r"(?![\w-])\s*:?\s*(.*)$",
+    re.IGNORECASE,
+)
+EXCERPT_CHARS, EXCERPT_ITEMS, PREVIEW_ROWS, PREVIEW_CHARS = 80, 20, 5, 60
+# Python's csv module refuses a field over 128 KiB; a register's field may be longer (a note), and the
+# file is already capped by the upload limit. Raising the process-wide limit only ever accepts more.
+csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
+
+
+def _cut(text: str, limit: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _excerpt(headers: Sequence[str]) -> str:
+    """At most 20 headers of at most 80 characters each: a file's text is never echoed whole."""
+    shown = ", ".join(repr(_cut(h, EXCERPT_CHARS)) for h in headers[:EXCERPT_ITEMS])
+    if len(headers) > EXCERPT_ITEMS:
+        shown += f", … (+{len(headers) - EXCERPT_ITEMS})"
+    return shown or "—"
+
+
+class RegisterError(ValueError):
+    """A file that cannot be used at all (no required column, not a table).
+
+    `code` names the problem and `values` fill its text, `register_error.<code>` in
+    policy_engine/strings/register.yaml: `describe(lang)` says it in ru, kk or en, and `str(exc)`
+    is the English (for the command line). An error raised with a plain message (the benchmark
+    reader's) has the code "" and describes itself with that message.
+    """
+
+    def __init__(self, message: str | None = None, *, code: str = "", values: Mapping[str, object] | None = None):
+        self.code = code
+        self.values: dict[str, str] = {k: str(v) for k, v in (values or {}).items()}
+        super().__init__(message if message is not None else self.describe("en"))
+
+    @classmethod
+    def of(cls, code: str, **values: object) -> RegisterError:
+        return cls(code=code, values=values)
+
+    def describe(self, lang: str) -> str:
+        if not self.code:
+            return str(self)
+        values = dict(self.values)
+        if "missing" in values:  # role ids, named in the language
+            values["missing"] = ", ".join(t(f"register_role.{r}", lang) for r in values["missing"].split(",") if r)
+        for key in ("role", "other"):
+            if values.get(key) in ROLES:
+                values[key] = t(f"register_role.{values[key]}", lang)
+        text = t(f"register_error.{self.code}", lang, **values)
+        if values.get("note"):
+            text += " " + t(f"register_error.{values['note']}", lang, **values)
+        if self.code == "missing_columns":
+            text += " " + t("register_error.accepted_names", lang)
+        return text
+
+
+class Rejected(BaseModel):
+    """A rejected line: its number in the file, the reason in English, and the same as i18n keys
+    with their values (policy_engine/strings/register.yaml), so the app can say it in ru or kk."""
+
+    model_config = ConfigDict(frozen=True)
+    line: int
+    reason: str
+    problems: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+
+    @classmethod
+    def of(cls, line: int, problems: list[tuple[str, dict[str, str]]]) -> Rejected:
+        keyed = tuple((key, tuple(values.items())) for key, values in problems)
+        return cls(line=line, reason="; ".join(t(f"reject.{k}", "en", **v) for k, v in problems), problems=keyed)
+
+    def describe(self, lang: str) -> str:
+        return "; ".join(t(f"reject.{key}", lang, **dict(values)) for key, values in self.problems) or self.reason
+
+
+class Total(BaseModel):
+    """A total row ("Итого", "Всего:", "Барлығы", "Total", "Итого по району …"): not data.
+
+    A grand total (a bare label, or the file's only total row) is checked against the employees
+    of all the rows used; a sub-total (a qualified label among several totals) against the rows
+    used since the previous total row, and left unchecked (`matches` None) when it does not add
+    up to them — which rows it sums cannot be told. `matches` is None too when the row states
+    no number. `rejected_employees` is what the rejected rows state (they may explain a gap).
+    """
+
+    model_config = ConfigDict(frozen=True)
+    line: int
+    label: str
+    kind: Literal["grand", "sub"]
+    stated: float | None
+    computed: float | None
+    matches: bool | None
+    rejected_employees: float = 0.0
+
+    def describe(self, lang: str) -> str:
+        values = {
+            "line": self.line,
+            "label": self.label,
+            "stated": "—" if self.stated is None else number(self.stated, lang),
+            "computed": "—" if self.computed is None else number(self.computed, lang),
+            "rejected": number(self.rejected_employees, lang),
+        }
+        if self.stated is None:
+            key = "no_number"
+        elif self.matches is None:
+            key = "sub_unchecked"
+        elif self.matches:
+            key = "matches"
+        else:
+            key = "mismatch"
+        text = t(f"register_total.{key}", lang, **values)
+        if key == "mismatch" and self.rejected_employees:
+            text += " " + t("register_total.rejected_hint", lang, **values)
+        return text
+
+
+class Cell(BaseModel):
+    """Firms and employees of one municipality in one industry (or NON_CREATIVE)."""
+
+    model_config = ConfigDict(frozen=True)
+    municipality: str
+    industry: str
+    firms: int
+    employees: float
+    revenue: float | None = None
+
+
+class RejectionSummary(BaseModel):
+    """What the page keeps of an import's rejected rows: how many, how many for each reason, and the
+    first few with their lines — never every row (a million rejected rows were 1.4 GB per session)."""
+
+    model_config = ConfigDict(frozen=True)
+    count: int
+    by_reason: dict[str, int]  # i18n key of the reason (reject.<key>) -> rows
+    first: list[Rejected]
+
+    def describe_counts(self, lang: str) -> str:
+        """ "empty activity code: 12; employees … is not a number: 3" in `lang` (a reason's value as …)."""
+
+        class Blank(dict):
+            def __missing__(self, key: str) -> str:
+                return "…"
+
+        parts = []
+        for key, n in sorted(self.by_reason.items(), key=lambda kv: (-kv[1], kv[0])):
+            text = strings().get(f"reject.{key}", {}).get(lang) or key
+            parts.append(
+                f"{text.format_map(Blank())}: {n:,}".replace(",", "\u00a0")
+                if lang != "en"
+                else f"{text.format_map(Blank())}: {n:,}"
+            )
+        return "; ".join(parts)
+
+
+class RegisterWarning(BaseModel):
+    """Something the import did that the user should check: `code` names it, `values` fill its text,
+    `register_warning.<code>` in policy_engine/strings/register.yaml."""
+
+    model_config = ConfigDict(frozen=True)
+    code: str
+    values: dict[str, str] = {}
+
+    def describe(self, lang: str) -> str:
+        return t(f"register_warning.{self.code}", lang, **self.values)
+
+
+class RegisterResult(BaseModel):
+    """`rows_total` counts the data rows (used + rejected; title, blank and total rows are not data)."""
+
+    model_config = ConfigDict(frozen=True)
+    rows_total: int
+    rows_used: int
+    rejected: list[Rejected]
+    cells: list[Cell]
+    encoding: str
+    delimiter: str | None
+    columns: dict[str, str]  # role -> header as found in the file
+    crosswalk_changes: int = 0
+    header_line: int = 1  # file line (sheet row) of the header; the lines above it are a title
+    totals: list[Total] = []
+    warnings: list[RegisterWarning] = []
+
+    def summary(self, keep: int = 1000) -> RegisterResult:
+        """The same result with at most `keep` rejected rows (see `rejections` for the counts)."""
+        return self.model_copy(update={"rejected": self.rejected[:keep]})
+
+    def rejections(self, keep: int = 1000) -> RejectionSummary:
+        counts: dict[str, int] = {}
+        for r in self.rejected:
+            for key, _ in r.problems or (("other", ()),):
+                counts[key] = counts.get(key, 0) + 1
+        return RejectionSummary(count=len(self.rejected), by_reason=counts, first=self.rejected[:keep])
+
+    @property
+    def totals_mismatched(self) -> list[Total]:
+        return [x for x in self.totals if x.matches is False]
+
+
+class RegisterLayout(BaseModel):
+    """What `inspect_register` sees in a file, for a column-mapping step before the import.
+
+    `roles` maps the recognised roles to column indices in `headers` (0-based); `ambiguous` the roles
+    that two or more headers name to those columns (none of them is taken); pass a corrected mapping
+    as `read_register(..., columns=...)`. Texts are cut short: headers to 80 characters, preview
+    cells to 60.
+    """
+
+    model_config = ConfigDict(frozen=True)
+    header_line: int  # 1-based file line (sheet row) of the header row
+    headers: list[str]
+    roles: dict[str, int]
+    missing: list[str]  # required roles no header names
+    preview: list[list[str]]  # up to 5 rows under the header
+    format: Literal["csv", "xlsx"]
+    encoding: str
+    delimiter: str | None
+    title_lines: int = 0  # lines above the header, skipped as a title
+    header_found: bool = True  # False: no row names a role; the header row was guessed by its shape
+    ambiguous: dict[str, list[int]] = {}  # role -> the columns whose headers all name it
+
+    def ambiguity(self, lang: str) -> list[str]:
+        """Each ambiguous role said in `lang`, with the headers that could hold it."""
+        return [
+            t(
+                "register_layout.ambiguous",
+                lang,
+                role=t(f"register_role.{role}", lang),
+                found=_excerpt([self.headers[i] for i in cols]),
+            )
+            for role, cols in self.ambiguous.items()
+        ]
+
+
+# --- crosswalk ----------------------------------------------------------------------------------
+
+
+def crosswalk(catalogue: Catalogue, changes: Iterable[CrosswalkChange] = ()) -> dict[str, str | None]:
+    """Code -> industry for the catalogue, with a project's adjustments applied (None = not creative)."""
+    table: dict[str, str | None] = dict(catalogue.code_index())
+    for ch in changes:
+        table[ch.code] = ch.industry
+    return table
+
+
+def industry_of(code: str, table: dict[str, str | None]) -> str:
+    """The industry of the longest code in `table` that `code` starts with, segment by segment."""
+    parts = code.split(".")
+    for k in range(len(parts), 0, -1):
+        key = ".".join(parts[:k])
+        if key in table:
+            return table[key] or NON_CREATIVE
+    return NON_CREATIVE
+
+
+# --- finding the header -------------------------------------------------------------------------
+
+
+def clean_text(text: str) -> str:
+    """A name or code as one value: NFC, invisible characters dropped, runs of spaces as one space."""
+    return " ".join(unicodedata.normalize("NFC", text).translate(INVISIBLE).split())
+
+
+def normalise_header(text: str) -> str:
+    text = clean_text(text).lower().replace("ё", "е")
+    return " ".join(re.sub(r"[^\w]+", " ", text).split())
+
+
+def header_role(header: str) -> str | None:
+    """The role a header names: its whole text, else its name before a comma or parenthesis (a
+    unit, a year, a note), equal to an alias. A prefix or a word inside it names nothing."""
+    role = ALIAS_ROLE.get(normalise_header(header))
+    if role is None:
+        name = re.split(r"[,(]", header, maxsplit=1)[0]
+        role = ALIAS_ROLE.get(normalise_header(name)) if name != header else None
+    return role
+
+
+def column_candidates(headers: Sequence[str]) -> dict[str, list[int]]:
+    """Role -> every column whose header names it, in order."""
+    found: dict[str, list[int]] = {}
+    for idx, raw in enumerate(headers):
+        role = header_role(raw)
+        if role:
+            found.setdefault(role, []).append(idx)
+    return found
+
+
+def match_columns(headers: Sequence[str]) -> dict[str, int]:
+    """Role -> column index, for the roles exactly one header names (two are ambiguous: neither)."""
+    return {role: cols[0] for role, cols in column_candidates(headers).items() if len(cols) == 1}
+
+
+def _filled(cells: Sequence[str]) -> int:
+    return sum(1 for c in cells if c.strip())
+
+
+@dataclass
+class _Header:
+    line: int  # 1-based file line (sheet row)
+    cells: list[str]
+    roles: dict[str, int]
+    found: bool  # a row named roles (False: the row was taken for its shape)
+    key: tuple  # lower is better, comparable across delimiters
+    ambiguous: dict[str, list[int]] = field(default_factory=dict)  # roles two or more columns name
+
+
+def _header(line: int, cells: list[str], named: dict[str, list[int]], key: tuple) -> _Header:
+    return _Header(
+        line,
+        cells,
+        {r: c[0] for r, c in named.items() if len(c) == 1},
+        True,
+        key,
+        {r: c for r, c in named.items() if len(c) > 1},
+    )
+
+
+def _find_header(rows: list[tuple[int, list[str]]]) -> _Header | None:
+    """The header among the first non-empty rows, given as (file line, cells).
+
+    The first row of two or more filled cells that names the code, municipality and employees
+    columns; else the row naming the most roles; else (no row names any) the first row of the
+    table's usual width with most of its cells filled — title rows have one filled cell.
+    """
+    scan = rows[:HEADER_SCAN]
+
+    def consistency(i: int) -> int:
+        width = len(scan[i][1])
+        return sum(1 for _, cells in rows[i + 1 :] if len(cells) == width)
+
+    partial: tuple[int, int, dict[str, list[int]]] | None = None
+    for i, (line, cells) in enumerate(scan):
+        if len(cells) < 2 or _filled(cells) < 2:
+            continue
+        named = column_candidates(cells)
+        if all(r in named for r in REQUIRED):
+            return _header(line, cells, named, (0, i, -len(named), -consistency(i)))
+        if named and (partial is None or len(named) > len(partial[2])):
+            partial = (i, line, named)
+    if partial is not None:
+        i, line, named = partial
+        return _header(line, scan[i][1], named, (1, -len(named), i, -consistency(i)))
+    widths: dict[int, int] = {}
+    for _, cells in rows:
+        if len(cells) >= 2 and _filled(cells) >= 2:
+            widths[len(cells)] = widths.get(len(cells), 0) + 1
+    if not widths:
+        return None
+    width, freq = max(widths.items(), key=lambda kv: (kv[1], kv[0]))
+    fullest = max((_filled(c) for _, c in scan if len(c) == width), default=0)
+    for i, (line, cells) in enumerate(scan):
+        if len(cells) == width and _filled(cells) >= max(2, math.ceil(fullest / 2)):
+            return _Header(line, cells, {}, False, (2, -freq, -width, i))
+    return None
+
+
+@dataclass
+class _Layout:
+    """Where the table is in a file: its header, the rows scanned around it, how the text is."""
+
+    header: _Header
+    rows: list[tuple[int, list[str]]]  # the non-empty rows scanned, (file line, cells)
+    encoding: str
+    delimiter: str | None
+    raw: bytes = b""  # CSV: the bytes, without a byte-order mark
+    not_utf8_line: int | None = None  # CSV in Windows-1251: its first line that is not UTF-8
+    offset: int = 0  # CSV: where the header line starts in `raw`
+
+    def public(self, kind: Literal["csv", "xlsx"]) -> RegisterLayout:
+        h = self.header
+        after = [cells for line, cells in self.rows if line > h.line][:PREVIEW_ROWS]
+        return RegisterLayout(
+            header_line=h.line,
+            headers=[_cut(c, EXCERPT_CHARS) for c in h.cells],
+            roles=dict(h.roles),
+            missing=[r for r in REQUIRED if r not in h.roles and r not in h.ambiguous],
+            preview=[[_cut(c, PREVIEW_CHARS) for c in cells] for cells in after],
+            format=kind,
+            encoding=self.encoding,
+            delimiter=self.delimiter,
+            title_lines=h.line - 1,
+            header_found=h.found,
+            ambiguous={r: list(c) for r, c in h.ambiguous.items()},
+        )
+
+
+def _resolve_roles(layout: _Layout, columns: Mapping[str, int | None] | None) -> dict[str, int]:
+    """The detected roles with the user's mapping over them; refuses a mapping that cannot be."""
+    h = layout.header
+    roles = dict(h.roles)
+    ambiguous = {r: list(c) for r, c in h.ambiguous.items()}
+    if columns is not None:
+        seen: dict[int, str] = {}
+        for role, idx in columns.items():
+            if role not in ROLES:
+                raise RegisterError.of("mapping_role", role=_cut(str(role), 40), roles=", ".join(ROLES))
+            if idx is None:
+                continue
+            if isinstance(idx, bool) or not isinstance(idx, int) or not 0 <= idx < len(h.cells):
+                raise RegisterError.of(
+                    "mapping_index",
+                    role=role,
+                    index=_cut(str(idx), 20),
+                    number=idx + 1 if isinstance(idx, int) else _cut(str(idx), 20),
+                    count=len(h.cells),
+                )
+            if idx in seen:
+                raise RegisterError.of("mapping_twice", index=idx, number=idx + 1, role=seen[idx], other=role)
+            seen[idx] = role
+        roles = {r: i for r, i in roles.items() if r not in columns and i not in seen}
+        roles.update({r: i for r, i in columns.items() if i is not None})
+        # a mapping settles an ambiguous role it names, and takes the columns it gives to other roles
+        ambiguous = {r: [i for i in c if i not in seen] for r, c in ambiguous.items() if r not in columns}
+    for role, cands in list(ambiguous.items()):
+        if len(cands) == 1:  # the mapping gave the others to other roles: what is left is unambiguous
+            roles[role] = cands[0]
+        if len(cands) < 2:
+            del ambiguous[role]
+    missing = [r for r in REQUIRED if r not in roles and r not in ambiguous]
+    if missing:
+        note = "no_header" if not h.found else "title_skipped" if h.line > 1 else ""
+        values = {
+            "missing": ",".join(missing),
+            "found": _excerpt(h.cells),
+            "line": h.line,
+            "skipped": h.line - 1,
+            "scanned": HEADER_SCAN,
+        }
+        if note:
+            values["note"] = note
+        raise RegisterError.of("missing_columns", **values)
+    for role, cands in ambiguous.items():
+        raise RegisterError.of("ambiguous_columns", role=role, found=_excerpt([h.cells[i] for i in cands]))
+    return roles
+
+
+# --- reading the table --------------------------------------------------------------------------
+
+
+def _decode_all(values: list[bytes | None], encoding: str) -> list[str | None]:
+    return [None if v is None else clean_text(v.decode(encoding, errors="replace")) for v in values]
+
+
+def _line_at(raw: bytes, pos: int) -> int:
+    return raw.count(b"\n", 0, pos) + 1
+
+
+def _valid_utf8(raw: bytes) -> bool:
+    """Whether the whole file is UTF-8, checked by arrow's validator without decoding it (about
+    ten times faster than `bytes.decode` on Cyrillic text)."""
+    arr = pa.Array.from_buffers(
+        pa.large_string(), 1, [None, pa.py_buffer(np.array([0, len(raw)], np.int64)), pa.py_buffer(raw)]
+    )
+    try:
+        arr.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def _decide_encoding(raw: bytes) -> tuple[bytes, str, int | None]:
+    """The file's bytes (without a byte-order mark; UTF-16 re-encoded as UTF-8; lone carriage returns
+    made line feeds), its one encoding — a byte-order mark, else UTF-8 when the whole file is valid
+    UTF-8, else Windows-1251 — and, for Windows-1251, the first line that is not UTF-8. A file with
+    valid UTF-8 text before its first invalid byte mixes the two and is refused; the other mix (UTF-8
+    values in a Windows-1251 file) is found on the values read (`_one_encoding`)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            raw, bom = raw.decode("utf-16").encode("utf-8"), True
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].decode("utf-16", errors="replace").count("\n") + 1
+            raise RegisterError.of("bad_encoding", encoding="UTF-16", line=line) from None
+    else:
+        bom = raw.startswith(b"\xef\xbb\xbf")
+        raw = raw[3:] if bom else raw
+    raw = _line_feeds(raw)
+    if _valid_utf8(raw):
+        return raw, "utf-8", None
+    first_bad = _first_invalid_utf8(raw)
+    bad_line = _line_at(raw, first_bad)
+    if bom:
+        raise RegisterError.of("bad_encoding", encoding="UTF-8", line=bad_line)
+    before = np.frombuffer(raw, dtype=np.uint8, count=first_bad)
+    if before.size and before.max() >= 0x80:  # valid UTF-8 text before the first invalid byte
+        raise RegisterError.of("mixed_encoding", line=bad_line, other=_line_at(raw, int(np.argmax(before >= 0x80))))
+    return raw, "cp1251", bad_line
+
+
+CHUNK = 1 << 20  # bytes scanned at a time, so a scan's temporary arrays stay small
+
+
+def _first_invalid_utf8(raw: bytes) -> int:
+    """Where the first byte that is not UTF-8 is (the file is known to have one), decoding a chunk at
+    a time: `bytes.decode` would allocate the whole file's text first."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    for start in range(0, len(raw), CHUNK):
+        try:
+            decoder.decode(raw[start : start + CHUNK], final=start + CHUNK >= len(raw))
+        except UnicodeDecodeError as exc:
+            return max(0, start - len(decoder.getstate()[0]) + exc.start)
+    return len(raw)
+
+
+def _line_feeds(raw: bytes) -> bytes:
+    """Lone carriage returns (old Mac line ends) as line feeds, so a line break is always b"\\n"."""
+    if b"\r" not in raw:
+        return raw
+    arr = np.frombuffer(raw, dtype=np.uint8)
+    for start in range(0, len(arr), CHUNK):
+        cr = np.flatnonzero(arr[start : start + CHUNK] == 13) + start
+        if cr.size and (cr[-1] == len(arr) - 1 or np.any(arr[cr + 1] != 10)):
+            return raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    return raw
+
+
+def _count_byte(arr: np.ndarray, value: int) -> int:
+    return sum(int(np.count_nonzero(arr[i : i + CHUNK] == value)) for i in range(0, len(arr), CHUNK))
+
+
+def _is_utf8_text(value: bytes) -> bool:
+    """Valid UTF-8 with at least one non-ASCII character: in a Windows-1251 file, a value written in
+    UTF-8 (its Cyrillic would be a capital letter and a rare symbol, over and over)."""
+    if value.isascii():
+        return False
+    try:
+        value.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+@dataclass
+class _Columns:
+    """Raw columns of a table as arrow binary arrays, and how to map rows to file lines."""
+
+    headers: list[str]
+    roles: dict[str, int]
+    data: dict[str, pa.Array]  # by role, and "_first" (the first column) when no role has it
+    encoding: str  # of the bytes in `data`
+    delimiter: str | None
+    file_encoding: str = ""  # of the file, when `data` was re-encoded (the csv module's path)
+    not_utf8_line: int | None = None  # Windows-1251: the first line that is not UTF-8
+    header_line: int = 1
+    first_line: int = 2  # file line of the first data row
+    line_map: Sequence[int] | None = None  # data row -> file line, when rows were skipped
+    skipped: list[Rejected] = field(default_factory=list)
+    warnings: list[RegisterWarning] = field(default_factory=list)
+
+
+def _head(raw: bytes) -> tuple[bytes, int | None]:
+    """The top of the file where the header is looked for: about HEAD_BYTES, in whole lines — a line
+    cut there is read to its end, unless it is longer than MAX_LINE_BYTES: then the head stops before
+    it, and its line number is returned too (it may have been the header)."""
+    if len(raw) <= HEAD_BYTES:
+        return raw, None
+    begin = raw.rfind(b"\n", 0, HEAD_BYTES) + 1  # the line the cut falls in
+    end = raw.find(b"\n", HEAD_BYTES - 1)
+    end = len(raw) if end < 0 else end + 1
+    if end - begin <= MAX_LINE_BYTES:
+        return raw[:end], None
+    return raw[:begin], _line_at(raw, begin)
+
+
+def _split_line(text: str, delim: str) -> list[str]:
+    try:
+        return next(csv.reader([text], delimiter=delim), [])
+    except csv.Error:
+        return [text]
+
+
+def _csv_layout(raw: bytes) -> _Layout:
+    raw, encoding, not_utf8_line = _decide_encoding(raw)
+    head, long_line = _head(raw)
+    lines: list[tuple[int, str]] = []  # the first non-empty lines, with their numbers
+    offsets: dict[int, int] = {}
+    pos = 0
+    for lineno, line in enumerate(head.split(b"\n"), start=1):
+        offsets[lineno] = pos
+        pos += len(line) + 1
+        text = line.decode(encoding, errors="replace").rstrip("\r")
+        if text.strip():
+            lines.append((lineno, text))
+            if len(lines) >= 2 * HEADER_SCAN:
+                break
+    best: tuple[tuple, int, _Header, list] | None = None
+    for rank, delim in enumerate(DELIMITERS):
+        # line by line: a stray quote in a title must not swallow the lines under it
+        rows = [(n, _split_line(x, delim)) for n, x in lines]
+        header = _find_header(rows)
+        if header is not None and (best is None or (header.key, rank) < (best[0], best[1])):
+            best = (header.key, rank, header, rows)
+    if long_line is not None and (
+        best is None or any(r not in best[2].roles and r not in best[2].ambiguous for r in REQUIRED)
+    ):
+        raise RegisterError.of("line_too_long", line=long_line, limit_mb=MAX_LINE_BYTES // 2**20)
+    if best is None:
+        raise RegisterError.of("no_table")
+    _, rank, header, rows = best
+    return _Layout(
+        header=header,
+        rows=rows,
+        encoding=encoding,
+        delimiter=DELIMITERS[rank],
+        raw=raw,
+        offset=offsets[header.line],
+        not_utf8_line=not_utf8_line,
+    )
+
+
+def _wanted(headers: list[str], roles: dict[str, int]) -> dict[str, int]:
+    """Role -> column index to read: the roles, and the first column, where a total row's label may be."""
+    wanted = dict(roles)
+    if 0 not in (roles["code"], roles["municipality"]) and headers:
+        wanted["_first"] = 0
+    return wanted
+
+
+def _read_csv(raw: bytes, columns: Mapping[str, int | None] | None = None) -> _Columns:
+    layout = _csv_layout(raw)
+    roles = _resolve_roles(layout, columns)
+    header, encoding, delimiter = layout.header, layout.encoding, layout.delimiter
+    body = layout.raw[layout.offset :] if layout.offset else layout.raw  # the title lines are not read
+    headers = header.cells
+    names = [f"c{i}" for i in range(len(headers))]
+    wanted = _wanted(headers, roles)
+
+    def slowly() -> _Columns:
+        cols = _read_csv_slowly(body, encoding, delimiter, headers, roles, wanted, header.line)
+        cols.not_utf8_line = layout.not_utf8_line
+        return cols
+
+    arr = np.frombuffer(body, dtype=np.uint8)
+    quotes, multiline = None, False
+    if b'"' in body:
+        quotes = np.flatnonzero(arr == 34)
+        if not _quotes_regular(arr, quotes, ord(delimiter)):
+            return slowly()  # quotes the vectorized scan cannot follow: the exact reader
+        multiline = bool((np.searchsorted(quotes, np.flatnonzero(arr == 10)) % 2).any())
+    try:
+        table = _arrow_table(body, names, {k: names[i] for k, i in wanted.items()}, delimiter, quoted=multiline)
+    except pa.ArrowInvalid as exc:
+        if "Expected" not in str(exc):
+            raise RegisterError.of("not_a_table", detail=_cut(str(exc).splitlines()[0], EXCERPT_CHARS)) from None
+        return slowly()  # lines with the wrong number of fields: the csv module reports them, reads the rest
+    lines = _row_lines(arr, table.num_rows, header.line, quotes)
+    if lines is not None and len(lines) != table.num_rows:  # the two disagree on where rows are
+        return slowly()
+    data = {key: table.column(names[i]).combine_chunks() for key, i in wanted.items()}
+    return _Columns(
+        headers=headers,
+        roles=roles,
+        data=data,
+        encoding=encoding,
+        delimiter=delimiter,
+        header_line=header.line,
+        first_line=header.line + 1,
+        line_map=lines,
+        not_utf8_line=layout.not_utf8_line,
+    )
+
+
+def _arrow_table(
+    raw: bytes, names: list[str], wanted: dict[str, str], delimiter: str, quoted: bool = False
+) -> pa.Table:
+    """Split the file into raw byte columns with pyarrow's multi-threaded reader (no decoding).
+
+    `quoted`: some quoted value holds a line break (the reader must then not split blocks at any
+    line break). A row longer than a block is read again with one block for the whole file."""
+
+    def read(block: int) -> pa.Table:
+        return pcsv.read_csv(
+            io.BytesIO(raw),
+            read_options=pcsv.ReadOptions(column_names=names, skip_rows=1, block_size=block),
+            parse_options=pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=quoted),
+            convert_options=pcsv.ConvertOptions(
+                column_types={n: pa.binary() for n in names},
+                check_utf8=False,
+                include_columns=list(dict.fromkeys(wanted.values())),
+            ),
+        )
+
+    try:
+        return read(1 << 22)
+    except pa.ArrowInvalid as exc:
+        if "straddl" not in str(exc):
+            raise
+        return read(len(raw) + 1)
+
+
+def _row_starts(arr: np.ndarray, nl: np.ndarray) -> np.ndarray:
+    """Where each row starts in the bytes `arr`, given the line breaks `nl` that end rows (empty
+    lines are not rows: the fast reader drops them)."""
+    starts = np.concatenate(([0], nl + 1))
+    ends = np.concatenate((nl, [len(arr)]))
+    if starts[-1] >= len(arr):  # nothing after the last line break
+        starts, ends = starts[:-1], ends[:-1]
+    length = ends - starts
+    only_cr = (length == 1) & (arr[np.minimum(starts, len(arr) - 1)] == 13)
+    return starts[(length > 0) & ~only_cr]
+
+
+def _row_lines(arr: np.ndarray, rows: int, header_line: int, quotes: np.ndarray | None) -> np.ndarray | None:
+    """The file line of each of the fast reader's `rows` data rows, found with vectorized scans of the
+    bytes `arr` (from the header line, file line `header_line`).
+
+    None when row i is on line header_line + 1 + i: as many rows as lines under the header, so no
+    empty line and no line break inside a value. Else the line breaks that end rows are those
+    outside quoted values — with an even number of quotes before them, given `_quotes_regular` —
+    and a row's line is the count of all line breaks before its start."""
+    physical = _count_byte(arr, 10) + (1 if len(arr) and arr[-1] != 10 else 0)
+    if rows == physical - 1:
+        return None
+    nl = np.flatnonzero(arr == 10)
+    ends = nl if quotes is None else nl[(np.searchsorted(quotes, nl) % 2) == 0]
+    lines = header_line + np.searchsorted(nl, _row_starts(arr, ends))
+    return lines[1:]  # the first row is the header
+
+
+def _quotes_regular(arr: np.ndarray, quotes: np.ndarray, delim: int) -> bool:
+    """Whether every quote is where a quoted value puts it, as the fast reader reads quotes: a quote
+    opens a value only at a field's start, "" inside a quoted value is a quote, and a quote followed
+    by the end of the field closes it. Then the quotes before a line break are even in number exactly
+    when it ends a row. A quote inside an unquoted value, or text after a closing quote, is not
+    regular: the exact reader reads such a file. Checked run by run of consecutive quotes."""
+    if quotes.size == 0:
+        return True
+    breaks = np.flatnonzero(np.diff(quotes) != 1) + 1
+    first = np.concatenate(([0], breaks))  # index in `quotes` of each run's first quote
+    begin = quotes[first]
+    length = np.diff(np.concatenate((first, [quotes.size])))
+    end = begin + length  # the byte after the run
+    before = np.where(begin > 0, arr[np.maximum(begin - 1, 0)], 10)
+    after = np.where(end < len(arr), arr[np.minimum(end, len(arr) - 1)], 10)
+    at_start = (before == delim) | (before == 10) | (before == 13)
+    at_end = (after == delim) | (after == 10) | (after == 13)
+    inside_before = (first % 2) == 1
+    odd = (length % 2) == 1
+    opens = ~inside_before & at_start & (odd | at_end)  # "… opens; "" is an empty value
+    escapes_or_closes = inside_before & (~odd | at_end)  # "" inside; a closing quote ends the field
+    return bool(np.all(opens | escapes_or_closes))
+
+
+def _read_csv_slowly(
+    body: bytes,
+    encoding: str,
+    delimiter: str,
+    headers: list[str],
+    roles: dict[str, int],
+    wanted: dict[str, int],
+    header_line: int,
+) -> _Columns:
+    """The exact path, with Python's csv module: for files with lines of the wrong number of fields,
+    which it reports (and reads the rest), and quotes the vectorized scan cannot follow. Every row
+    keeps its true line: the physical line it starts on."""
+    text = body.decode(encoding, errors="replace")
+    pieces = text.split("\n")
+    physical = (piece + "\n" for piece in pieces[:-1])
+    reader = csv.reader(physical if not pieces[-1] else _chain(physical, pieces[-1]), delimiter=delimiter)
+    width = len(headers)
+    values: dict[str, list[str]] = {key: [] for key in wanted}
+    lines: list[int] = []
+    skipped: list[Rejected] = []
+    done = 0  # physical lines read so far
+    first = True
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            line, done = header_line + done, reader.line_num
+            skipped.append(Rejected.of(line, [("bad_line", {"detail": _cut(str(exc), EXCERPT_CHARS)})]))
+            continue
+        line, done = header_line + done, reader.line_num
+        if first:  # the header
+            first = False
+            continue
+        if not fields:  # an empty line
+            continue
+        if len(fields) != width:
+            if not any(f.strip() for f in fields):
+                skipped.append(Rejected.of(line, [("blank_line", {})]))
+            else:
+                skipped.append(Rejected.of(line, [("field_count", {"got": str(len(fields)), "want": str(width)})]))
+            continue
+        lines.append(line)
+        for key, i in wanted.items():
+            values[key].append(fields[i])
+    data = {key: pa.array(vals, pa.string()).cast(pa.binary()) for key, vals in values.items()}
+    return _Columns(
+        headers=headers,
+        roles=roles,
+        data=data,
+        encoding="utf-8",
+        delimiter=delimiter,
+        file_encoding=encoding,
+        header_line=header_line,
+        first_line=header_line + 1,
+        line_map=np.array(lines, dtype=np.int64),
+        skipped=skipped,
+    )
+
+
+def _chain(first: Iterable[str], last: str) -> Iterable[str]:
+    yield from first
+    yield last
+
+
+XLSX_SCAN_ROWS = 500  # sheet rows looked at for the header (blank rows do not count against HEADER_SCAN)
+NUMERIC_PREFIX = "numeric:"  # policy_engine/diagnostics/xlsx_worker.py: which cells of a column are numbers
+
+
+def _xlsx_frame(raw: bytes, n_rows: int | None = None) -> tuple[pl.DataFrame, dict[int, pl.Series]]:
+    """The first sheet as text, row i being sheet row i + 1 (empty rows kept, so lines stay true), and
+    for some columns which cells hold numbers (`xlsx_worker.read_frame`).
+
+    The reader allocates from what the workbook says, and can abort: the workbook is inspected
+    first and read in a child process under a memory ceiling (policy_engine/diagnostics/uploads.py)."""
+    try:
+        df = uploads.read_sheet(raw, n_rows)
+    except uploads.TooLarge as exc:
+        raise RegisterError.of(exc.code, **exc.values) from None
+    flag_names = [c for c in df.columns if c.startswith(NUMERIC_PREFIX)]
+    numeric = {int(c[len(NUMERIC_PREFIX) :]): df[c] for c in flag_names}
+    df = df.drop(flag_names)
+    if df.height == 0 or df.width == 0:
+        raise RegisterError.of("empty_sheet")
+    return df, numeric
+
+
+def _xlsx_layout(df: pl.DataFrame) -> _Layout:
+    rows = []
+    for i, row in enumerate(df.head(XLSX_SCAN_ROWS).rows()):
+        cells = ["" if v is None else str(v) for v in row]
+        if any(c.strip() for c in cells):
+            rows.append((i + 1, cells))
+            if len(rows) >= 2 * HEADER_SCAN:
+                break
+    header = _find_header(rows)
+    if header is None:
+        raise RegisterError.of("empty_sheet" if not rows else "no_table_sheet")
+    return _Layout(header=header, rows=rows, encoding="utf-8", delimiter=None)
+
+
+def _read_xlsx(raw: bytes, columns: Mapping[str, int | None] | None = None) -> _Columns:
+    df, numeric = _xlsx_frame(raw)
+    layout = _xlsx_layout(df)
+    roles = _resolve_roles(layout, columns)
+    header = layout.header
+    body = df.slice(header.line)  # sheet rows below the header
+    filled = body.select(pl.any_horizontal([pl.col(c).str.strip_chars().fill_null("") != "" for c in body.columns]))
+    filled = filled.to_series()
+    line_map = None
+    code_numeric = numeric[roles["code"]].slice(header.line) if roles["code"] in numeric else None
+    if not filled.all():  # empty rows are not data; the others keep their sheet row numbers
+        line_map = np.flatnonzero(filled.to_numpy()) + header.line + 1
+        body = body.filter(filled)
+        code_numeric = code_numeric.filter(filled) if code_numeric is not None else None
+    data, warnings = {}, []
+    for key, i in _wanted(header.cells, roles).items():
+        col = body.to_series(i).cast(pl.String)
+        if key == "code" and code_numeric is not None:
+            col, warning = _codes_from_numbers(col, code_numeric, line_map, header.line + 1)
+            warnings += [warning] if warning else []
+        col = col.to_arrow().cast(pa.binary())
+        data[key] = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    return _Columns(
+        headers=header.cells,
+        roles=roles,
+        data=data,
+        encoding="utf-8",
+        delimiter=None,
+        header_line=header.line,
+        first_line=header.line + 1,
+        line_map=line_map,
+        warnings=warnings,
+    )
+
+
+# --- codes stored as numbers --------------------------------------------------------------------
+
+
+def code_from_number(text: str) -> str:
+    """The classification code a number in a code cell stands for, from the number's text (module
+    docstring): two digits before the dot, and two after it when the number has a fraction. A number
+    that is no such code (0.5, 100, 59.111, negative, not finite) is kept as its text."""
+    try:
+        x = float(text)
+    except ValueError:
+        return text
+    if not math.isfinite(x) or not 1 <= x < 100:
+        return text
+    whole = int(x)
+    if x == whole:
+        return f"{whole:02d}"
+    two = round(x, 2)
+    if abs(two - x) > 1e-9:  # more digits than a class code has
+        return text
+    return f"{two:05.2f}"
+
+
+def _codes_from_numbers(
+    codes: pl.Series, numeric: pl.Series, line_map, first_line: int
+) -> tuple[pl.Series, RegisterWarning | None]:
+    """Code cells that were numbers, read back as codes (`code_from_number`); a warning with how
+    many changed and the first of them."""
+    numeric = numeric.fill_null(False)
+    distinct = codes.filter(numeric).drop_nulls().unique().to_list()
+    changed = {text: code for text in distinct if (code := code_from_number(text)) != text}
+    if not changed:
+        return codes, None
+    hit = numeric & codes.is_in(list(changed)).fill_null(False)
+    fixed = pl.select(pl.when(hit).then(codes.replace(changed)).otherwise(codes)).to_series().alias(codes.name)
+    row = int(hit.arg_true()[0])
+    line = int(line_map[row]) if line_map is not None else first_line + row
+    before = codes[row]
+    return fixed, RegisterWarning(
+        code="numeric_codes",
+        values={"count": str(int(hit.sum())), "line": str(line), "before": before, "after": changed[before]},
+    )
+
+
+# --- numbers ------------------------------------------------------------------------------------
+
+
+def parse_number(text: str | None) -> float | None:
+    """A number as officials write it (module docstring, "Numbers"): the same parser as the import's."""
+    if text is None:
+        return None
+    return _parse_numbers(pa.array([text.encode("utf-8")], pa.binary()), "utf-8")[0]
+
+
+def _parse_numbers(col: pa.Array, encoding: str) -> pl.Series:
+    """The one number parser, vectorized: drop spaces, a decimal comma to a dot, then the value must
+    be NUMBER_PATTERN or it is null. Checked as: only the bytes of that pattern (a scan of the bytes),
+    then polars' float parser, whose grammar on those bytes is the pattern's exactly
+    (tests/diagnostics/test_register_rules.py) and which is several times faster than a regex."""
+    cleaned = _only_number_bytes(_without_spaces(col, encoding))
+    return pl.from_arrow(cleaned.cast(pa.string())).cast(pl.Float64, strict=False)
+
+
+def _without_spaces(col: pa.Array, encoding: str) -> pa.Array:
+    """The values with their spaces (ASCII space, tab, and in UTF-8 the no-break U+00A0, thin U+2009
+    and narrow no-break U+202F; in Windows-1251 its no-break 0xA0) dropped and a comma made a dot,
+    in a few numpy passes over the bytes (arrow's replace_substring is a pass per pattern, slower)."""
+    offsets_buf, data_buf = col.buffers()[1], col.buffers()[2]
+    if data_buf is None or len(col) == 0:
+        return col
+    offsets = np.frombuffer(offsets_buf, dtype=np.int32)[col.offset : col.offset + len(col) + 1]
+    data = np.frombuffer(data_buf, dtype=np.uint8)[offsets[0] : offsets[-1]]
+    drop = (data == 0x20) | (data == 0x09)
+    if encoding == "cp1251":
+        drop |= data == 0xA0
+    elif data.size >= 2:
+        two = np.flatnonzero(data[:-1] == 0xC2)
+        two = two[data[two + 1] == 0xA0]
+        drop[two] = drop[two + 1] = True
+        three = np.flatnonzero(data[:-2] == 0xE2) if data.size >= 3 else np.empty(0, dtype=np.int64)
+        three = three[(data[three + 1] == 0x80) & ((data[three + 2] == 0x89) | (data[three + 2] == 0xAF))]
+        drop[three] = drop[three + 1] = drop[three + 2] = True
+    comma = data == 0x2C
+    if not drop.any() and not comma.any():
+        return col
+    kept = np.where(comma, np.uint8(0x2E), data)[~drop]
+    rel = offsets - offsets[0]
+    per_value = np.add.reduceat(np.append(drop, False), rel[:-1], dtype=np.int32)
+    per_value[rel[1:] == rel[:-1]] = 0  # reduceat gives an empty value the next byte's count
+    new_offsets = (rel - np.concatenate(([0], np.cumsum(per_value, dtype=np.int32)))).astype(np.int32)
+    out = pa.Array.from_buffers(pa.binary(), len(col), [None, pa.py_buffer(new_offsets), pa.py_buffer(kept)])
+    if col.null_count:
+        out = pc.if_else(col.is_null(), pa.scalar(None, pa.binary()), out)
+    return out
+
+
+_NOT_NUMBER_BYTE = np.ones(256, dtype=bool)
+_NOT_NUMBER_BYTE[list(b"0123456789+-.eE")] = False
+
+
+def _only_number_bytes(col: pa.Array) -> pa.Array:
+    """Empty the values with a byte no number has (any non-ASCII byte among them, so the column can be
+    read as text whatever its encoding). Costs a scan of the bytes, and more only where such values are."""
+    offsets_buf, data_buf = col.buffers()[1], col.buffers()[2]
+    if data_buf is None:
+        return col
+    offsets = np.frombuffer(offsets_buf, dtype=np.int32)[col.offset : col.offset + len(col) + 1]
+    data = np.frombuffer(data_buf, dtype=np.uint8)[offsets[0] : offsets[-1]]
+    bad = np.flatnonzero(_NOT_NUMBER_BYTE[data])
+    if bad.size == 0:
+        return col
+    rows = np.unique(np.searchsorted(offsets, bad + offsets[0], side="right") - 1)
+    mask = np.zeros(len(col), dtype=bool)
+    mask[rows] = True
+    return pc.if_else(pa.array(mask), pa.scalar(b"", pa.binary()), col)  # empty, not null: a null slot keeps its bytes
+
+
+def _numbers(col: pa.Array, encoding: str) -> pl.Series:
+    """Parse a binary column of numbers (null where a value is not a number) with `_parse_numbers`:
+    on the column's dictionary when it has few distinct values (head counts usually), so each is
+    parsed once, else on the column itself (revenue). Either way the same parser."""
+    probe = col.slice(0, 20000)
+    if len(pc.unique(probe)) <= 8000:
+        enc = pc.dictionary_encode(col)
+        return _parse_numbers(enc.dictionary, encoding).gather(pl.from_arrow(enc.indices).cast(pl.Int64))
+    return _parse_numbers(col, encoding)
+
+
+# --- the import ---------------------------------------------------------------------------------
+
+
+def _load(source: bytes | str | Path, name: str) -> tuple[bytes, bool]:
+    """The file's bytes, and whether it is a workbook."""
+    if isinstance(source, (str, Path)):
+        name = name or str(source)
+        try:
+            raw = uploads.read_capped(source)
+        except uploads.TooLarge as exc:
+            raise RegisterError.of(exc.code, **exc.values) from None
+        except OSError as exc:
+            raise RegisterError.of(
+                "unreadable", name=_cut(str(source), EXCERPT_CHARS), reason=exc.strerror or type(exc).__name__
+            ) from None
+    else:
+        raw = bytes(source)
+        try:
+            uploads.check_size(len(raw))
+        except uploads.TooLarge as exc:
+            raise RegisterError.of(exc.code, **exc.values) from None
+    if not raw or raw.isspace():
+        raise RegisterError.of("empty")
+    return raw, raw[:4] == b"PK\x03\x04" or name.lower().endswith((".xlsx", ".xlsm"))
+
+
+def inspect_register(raw: bytes | str | Path, name: str = "") -> RegisterLayout:
+    """Where the header is, which roles its columns were recognised as, and the first rows under
+    it — for a mapping step when a needed column was not recognised. Reads only the top of the file."""
+    raw, is_xlsx = _load(raw, name)
+    if is_xlsx:
+        return _xlsx_layout(_xlsx_frame(raw, n_rows=XLSX_SCAN_ROWS)[0]).public("xlsx")
+    return _csv_layout(raw).public("csv")
+
+
+def read_register(
+    source: bytes | str | Path,
+    catalogue: Catalogue,
+    changes: Iterable[CrosswalkChange] = (),
+    name: str = "",
+    columns: Mapping[str, int | None] | None = None,
+) -> RegisterResult:
+    """Import a register file (path or bytes): accepted rows aggregated by municipality × industry.
+
+    `columns` (role -> column index in the header row, as `inspect_register` numbers them)
+    overrides the detected roles; a role given None is read from no column (revenue only).
+    """
+    raw, is_xlsx = _load(source, name)
+    cols = _read_xlsx(raw, columns) if is_xlsx else _read_csv(raw, columns)
+    changes = list(changes)
+    return _aggregate(cols, crosswalk(catalogue, changes), len(changes))
+
+
+def _line(cols: _Columns, row: int) -> int:
+    return int(cols.line_map[row]) if cols.line_map is not None else row + cols.first_line
+
+
+def _is_total(text: str | None) -> bool:
+    return bool(text) and TOTAL_RE.match(text) is not None
+
+
+def _aggregate(cols: _Columns, table: dict[str, str | None], changes_n: int) -> RegisterResult:
+    enc_code = pc.dictionary_encode(cols.data["code"])
+    enc_muni = pc.dictionary_encode(cols.data["municipality"])
+    raw_codes, raw_munis = enc_code.dictionary.to_pylist(), enc_muni.dictionary.to_pylist()
+    encoding = cols.encoding
+    if cols.not_utf8_line is not None:  # Windows-1251: no value may be written in UTF-8
+        _one_encoding(cols, [(enc_code, raw_codes), (enc_muni, raw_munis)])
+    codes = _decode_all(raw_codes, encoding)
+    munis = _decode_all(raw_munis, encoding)
+    industries = [industry_of(c, table) if c and CODE_RE.match(c) else None for c in codes]
+    code_idx = pl.from_arrow(enc_code.indices).cast(pl.Int64)
+    muni_idx = pl.from_arrow(enc_muni.indices).cast(pl.Int64)
+    code_ok = pl.Series([i is not None for i in industries], dtype=pl.Boolean).gather(code_idx).fill_null(False)
+    muni_ok = pl.Series([bool(m) for m in munis], dtype=pl.Boolean).gather(muni_idx).fill_null(False)
+    frame = {"ci": code_idx, "mi": muni_idx, "emp": _numbers(cols.data["employees"], encoding), "ok": code_ok & muni_ok}
+    # Total rows, by a label in the code or municipality column (looked up once per distinct value)
+    code_tot, muni_tot = [_is_total(c) for c in codes], [_is_total(m) for m in munis]
+    tot = pl.repeat(False, len(code_idx), dtype=pl.Boolean, eager=True)
+    if any(code_tot):
+        tot = tot | pl.Series(code_tot, dtype=pl.Boolean).gather(code_idx).fill_null(False)
+    if any(muni_tot):
+        tot = tot | pl.Series(muni_tot, dtype=pl.Boolean).gather(muni_idx).fill_null(False)
+    frame["tot"] = tot
+    has_rev = "revenue" in cols.data
+    plausible = pl.col("emp").is_not_null() & (pl.col("emp") >= 0) & (pl.col("emp") <= MAX_EMPLOYEES)
+    if has_rev:  # a revenue that is not a number is left out; one past any firm's rejects the row
+        frame["rev"] = _numbers(cols.data["revenue"], encoding)
+        plausible = plausible & (pl.col("rev").is_null() | (pl.col("rev").abs() <= MAX_REVENUE))
+    df = pl.DataFrame(frame).with_row_index("row").with_columns(ok=pl.col("ok") & ~pl.col("tot") & plausible)
+    bad = df.filter(~pl.col("ok") & ~pl.col("tot"))
+    labels: dict[int, str] = {}  # row -> label of a total row
+    for r in df.filter(pl.col("tot")).select("row", "ci", "mi").iter_rows():
+        labels[r[0]] = codes[r[1]] if r[1] is not None and code_tot[r[1]] else munis[r[2]]
+    if "_first" in cols.data and bad.height:  # ... or in the first column (only bad rows can be totals)
+        firsts = _decode_all(cols.data["_first"].take(pa.array(bad["row"].to_list())).to_pylist(), encoding)
+        extra = {row: text for row, text in zip(bad["row"].to_list(), firsts) if _is_total(text)}
+        if extra:
+            labels.update(extra)
+            bad = bad.filter(~pl.col("row").is_in(list(extra)))
+    good = df.filter(pl.col("ok"))
+    rejected = cols.skipped + _reasons(bad, cols, codes, munis, industries, encoding)
+    rejected.sort(key=lambda r: r.line)
+    totals = _totals(labels, df, good, bad, cols) if labels else []
+
+    aggs = [pl.len().alias("firms"), pl.col("emp").sum().alias("employees")]
+    if has_rev:
+        aggs.append(pl.col("rev").sum().alias("revenue"))
+    cells: dict[tuple[str, str], list[float]] = {}
+    for row in good.group_by(["mi", "ci"]).agg(aggs).iter_rows(named=True):
+        acc = cells.setdefault((munis[row["mi"]], industries[row["ci"]]), [0, 0.0, 0.0])
+        acc[0] += row["firms"]
+        acc[1] += row["employees"]
+        acc[2] += row.get("revenue") or 0.0
+    out = [
+        Cell(municipality=m, industry=i, firms=int(v[0]), employees=v[1], revenue=v[2] if has_rev else None)
+        for (m, i), v in sorted(cells.items())
+    ]
+    return RegisterResult(
+        rows_total=df.height + len(cols.skipped) - len(labels),
+        rows_used=good.height,
+        rejected=rejected,
+        cells=out,
+        encoding=cols.file_encoding or encoding,
+        delimiter=cols.delimiter,
+        columns={role: cols.headers[i] for role, i in cols.roles.items()},
+        crosswalk_changes=changes_n,
+        header_line=cols.header_line,
+        totals=totals,
+        warnings=cols.warnings,
+    )
+
+
+def _one_encoding(cols: _Columns, columns: list[tuple[pa.DictionaryArray, list]]) -> None:
+    """Refuse a Windows-1251 file with a code or municipality written in UTF-8 (one municipality would
+    become two), naming the first line that is not UTF-8 and the first with such a value. Looks at
+    the distinct values only."""
+    first: int | None = None
+    for encoded, values in columns:
+        found = []
+        for idx, value in enumerate(values):
+            if value is None:
+                continue
+            original = (
+                value if cols.encoding == "cp1251" else value.decode("utf-8").encode("cp1251", errors="replace")
+            )  # the csv module's path re-encoded it
+            if _is_utf8_text(original):
+                found.append(idx)
+        if found:
+            row = int(np.flatnonzero(np.isin(encoded.indices.to_numpy(zero_copy_only=False), found))[0])
+            first = row if first is None else min(first, row)
+    if first is not None:
+        raise RegisterError.of("mixed_encoding", line=cols.not_utf8_line, other=_line(cols, first))
+
+
+def _close(a: float, b: float) -> bool:
+    """Equal up to rounding to whole employees (a total may be shown rounded)."""
+    return abs(a - b) <= 0.5 + 1e-9 * abs(b)
+
+
+def _totals(
+    labels: dict[int, str], df: pl.DataFrame, good: pl.DataFrame, bad: pl.DataFrame, cols: _Columns
+) -> list[Total]:
+    """Check each total row against the rows used: a grand total against all of them, a sub-total
+    against those since the previous total row (see `Total`)."""
+    good_rows = good["row"].to_numpy()
+    cum = np.concatenate(([0.0], np.cumsum(good["emp"].to_numpy())))
+    whole = float(cum[-1])
+    in_rejected = float(bad.filter(pl.col("emp").is_between(0, MAX_EMPLOYEES))["emp"].sum() or 0.0)
+    stated_all = df["emp"]
+    out: list[Total] = []
+    previous = -1
+    for row in sorted(labels):
+        label = labels[row]
+        qualified = bool(TOTAL_RE.match(label).group(1).strip(" :"))
+        prefer_grand = not qualified or len(labels) == 1
+        value = stated_all[row]
+        stated = None if value is None or not math.isfinite(value) else float(value)
+        block = float(cum[np.searchsorted(good_rows, row)] - cum[np.searchsorted(good_rows, previous)])
+        previous = row
+        if stated is None:
+            kind, computed, matches = ("grand", whole, None) if prefer_grand else ("sub", None, None)
+        elif prefer_grand:
+            if _close(stated, whole):
+                kind, computed, matches = "grand", whole, True
+            elif len(labels) > 1 and _close(stated, block):
+                kind, computed, matches = "sub", block, True
+            else:
+                kind, computed, matches = "grand", whole, False
+        elif _close(stated, block):
+            kind, computed, matches = "sub", block, True
+        elif _close(stated, whole):
+            kind, computed, matches = "grand", whole, True
+        else:
+            kind, computed, matches = "sub", None, None
+        out.append(
+            Total(
+                line=_line(cols, row),
+                label=_cut(label, EXCERPT_CHARS),
+                kind=kind,
+                stated=stated,
+                computed=computed,
+                matches=matches,
+                rejected_employees=in_rejected if kind == "grand" else 0.0,
+            )
+        )
+    return out
+
+
+def _reasons(
+    bad: pl.DataFrame, cols: _Columns, codes: list, munis: list, industries: list, encoding: str
+) -> list[Rejected]:
+    """Say, for each rejected row, every problem it has, in a form a person can fix."""
+    if bad.height == 0:
+        return []
+    rows = pa.array(bad["row"].to_list())
+    raw_emp = cols.data["employees"].take(rows).to_pylist()
+    raw_rev = cols.data["revenue"].take(rows).to_pylist() if "revenue" in cols.data else [None] * bad.height
+    out = []
+    for r, emp_raw, rev_raw in zip(bad.iter_rows(named=True), raw_emp, raw_rev):
+        problems: list[tuple[str, dict[str, str]]] = []
+        code = codes[r["ci"]] if r["ci"] is not None else None
+        if not code:
+            problems.append(("empty_code", {}))
+        elif industries[r["ci"]] is None:
+            problems.append(("bad_code", {"value": repr(_cut(code, EXCERPT_CHARS))}))
+        if r["mi"] is None or not munis[r["mi"]]:
+            problems.append(("empty_municipality", {}))
+        emp_text = None if emp_raw is None else emp_raw.decode(encoding, errors="replace").strip()
+        if not emp_text:
+            problems.append(("empty_employees", {}))
+        elif r["emp"] is None:
+            problems.append(("nan_employees", {"value": repr(_cut(emp_text, EXCERPT_CHARS))}))
+        elif r["emp"] < 0:
+            problems.append(("negative_employees", {"value": repr(_cut(emp_text, EXCERPT_CHARS))}))
+        elif r["emp"] > MAX_EMPLOYEES:
+            problems.append(
+                (
+                    "implausible_employees",
+                    {"value": repr(_cut(emp_text, EXCERPT_CHARS)), "limit": _spaced(MAX_EMPLOYEES)},
+                )
+            )
+        if r.get("rev") is not None and abs(r["rev"]) > MAX_REVENUE:
+            rev_text = rev_raw.decode(encoding, errors="replace").strip()
+            problems.append(
+                ("implausible_revenue", {"value": repr(_cut(rev_text, EXCERPT_CHARS)), "limit": _spaced(MAX_REVENUE)})
+            )
+        out.append(Rejected.of(_line(cols, r["row"]), problems))
+    return out
+
+
+def _spaced(n: float) -> str:
+    """A limit in a message, its thousands spaced as in every one of the three languages."""
+    return f"{int(n):,}".replace(",", " ")

@@ -1,0 +1,1 @@
+"""Persistence at the edge: versions, conflicts, cycles and passphrases in SQLite or PostgreSQL."""

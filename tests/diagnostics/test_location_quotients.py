@@ -1,0 +1,100 @@
+"""Location quotients against hand-computed fixtures, the weighted-mean invariant, benchmarks, and
+the creative share of GRP against the nation."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from policy_engine.diagnostics.location_quotients import Benchmark, gva_shares, location_quotients, read_benchmark
+from policy_engine.diagnostics.register import NON_CREATIVE, Cell, RegisterError
+
+# Two municipalities. M1: cinema 10 of 100 employees; M2: cinema 30 and music 20 of 200. e = 300.
+CELLS = [
+    Cell(municipality="M1", industry="cinema", firms=2, employees=10),
+    Cell(municipality="M1", industry=NON_CREATIVE, firms=9, employees=90),
+    Cell(municipality="M2", industry="cinema", firms=3, employees=30),
+    Cell(municipality="M2", industry="music", firms=1, employees=20),
+    Cell(municipality="M2", industry=NON_CREATIVE, firms=20, employees=150),
+]
+
+
+def lqs(cells, benchmark=None) -> dict:
+    return {(c.municipality, c.industry): c.lq for c in location_quotients(cells, benchmark)}
+
+
+def test_hand_computed_location_quotients():
+    assert lqs(CELLS) == pytest.approx(
+        {
+            ("M1", "cinema"): (10 / 100) / (40 / 300),  # 0.75
+            ("M2", "cinema"): (30 / 200) / (40 / 300),  # 1.125
+            ("M2", "music"): (20 / 200) / (20 / 300),  # 1.5
+        }
+    )
+    assert lqs(CELLS)[("M2", "music")] == pytest.approx(1.5)
+
+
+def test_benchmark_totals_replace_the_files_own():
+    bench = Benchmark(total=1000, by_industry={"cinema": 20, "music": 50})
+    assert lqs(CELLS, bench) == pytest.approx(
+        {
+            ("M1", "cinema"): 0.1 / 0.02,  # 5.0
+            ("M2", "cinema"): 0.15 / 0.02,  # 7.5
+            ("M2", "music"): 0.1 / 0.05,  # 2.0
+        }
+    )
+
+
+def test_an_industry_absent_from_the_benchmark_has_no_lq():
+    assert lqs(CELLS, Benchmark(total=1000, by_industry={"cinema": 20}))[("M2", "music")] is None
+
+
+municipalities = st.sampled_from(["A", "B", "C", "D", "E"])
+industries = st.sampled_from(["cinema", "music", "design", NON_CREATIVE])
+
+
+@given(st.lists(st.tuples(municipalities, industries, st.integers(1, 10_000)), min_size=1, max_size=40))
+def test_weighted_mean_of_lq_is_one_for_every_industry(rows):
+    merged: dict = {}
+    for m, i, e in rows:
+        merged[(m, i)] = merged.get((m, i), 0) + e
+    cells = [Cell(municipality=m, industry=i, firms=1, employees=e) for (m, i), e in merged.items()]
+    e_m: dict = {}
+    for c in cells:
+        e_m[c.municipality] = e_m.get(c.municipality, 0) + c.employees
+    e = sum(e_m.values())
+    sums: dict = {}
+    for c in location_quotients(cells):
+        sums[c.industry] = sums.get(c.industry, 0) + e_m[c.municipality] / e * c.lq
+    for total in sums.values():
+        assert total == pytest.approx(1.0, rel=1e-9)
+
+
+def test_read_benchmark_by_id_and_name(catalogue):
+    data = "отрасль;численность\nКинематография;2 000\nmusic;500\nВсего;100 000\n".encode("cp1251")
+    assert read_benchmark(data, catalogue) == Benchmark(total=100000, by_industry={"cinema": 2000, "music": 500})
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("industry;employees\ncinema;5\n", "no total row"),
+        ("industry;employees\nknitting;5\ntotal;10\n", "unknown industry 'knitting'"),
+        ("industry;employees\ncinema;many\ntotal;10\n", "'many' is not a number"),
+        ("industry;employees\ncinema;50\ntotal;10\n", "add up to more than its total"),
+    ],
+)
+def test_bad_benchmarks(catalogue, text, message):
+    with pytest.raises(RegisterError, match=message):
+        read_benchmark(text.encode("utf-8"), catalogue)
+
+
+def test_creative_share_of_grp_against_the_nation(sample):
+    shares = {s.year: s for s in gva_shares(sample.economy)}
+    assert sorted(shares) == list(range(2018, 2024))
+    s2023 = shares[2023]
+    assert s2023.region_share == pytest.approx(100 * 25049.9 / 4459056.1)  # Table 1 of seed 003
+    assert s2023.nation_share == pytest.approx(100 * 1202101.2 / 119442289.7)
+    assert s2023.lq == pytest.approx(s2023.region_share / s2023.nation_share)
+    assert round(s2023.lq, 3) == 0.558
