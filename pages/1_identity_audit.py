@@ -23,6 +23,7 @@ from pages.shared import (
 from policy_engine.diagnostics.growth_points import growth_points
 from policy_engine.diagnostics.location_quotients import gva_shares, location_quotients
 from policy_engine.documents import charts
+from policy_engine.method.vocabulary import MUNICIPALITY_KINDS
 from policy_engine.wizard import audit, frame
 
 sidebar()
@@ -34,7 +35,7 @@ cat, lg = catalogue(), lang()
 # in every context (AppTest calls it outside the script run).
 industry_label = {i.id: i.name.get(lg) for i in cat.industries}
 unit_label = {u: tr(f"measures.unit.{u}") for u in frame.MONEY_UNITS}
-kind_label = {k: tr(f"frame.kind.{k}") for k in ("city", "district", "other")}
+kind_label = {k: tr(f"frame.kind.{k}") for k in MUNICIPALITY_KINDS}
 no_municipality, no_column = tr("audit.no_municipality"), tr("audit.mapping_none")
 
 
@@ -94,7 +95,7 @@ with st.expander(
     tr("frame.municipalities"), expanded=not project.region.municipalities or "open_municipalities" in st.session_state
 ):
     st.caption(tr("frame.municipalities_help"))
-    kinds = ("city", "district", "other")
+    kinds = MUNICIPALITY_KINDS
     munis = editor(
         table(frame.municipality_rows(project), frame.MUNICIPALITY_COLUMNS),
         key="municipalities_editor",
@@ -264,7 +265,7 @@ if cells:
         {
             "municipality": c.municipality,
             "industry_label": industry_name(c.industry),
-            "lq": round(c.lq or 0, 3),
+            "lq": None if c.lq is None else round(c.lq, 3),
             "employees": c.employees,
         }
         for c in cells

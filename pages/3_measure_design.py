@@ -26,7 +26,7 @@ from pages.shared import (
 )
 from policy_engine.diagnostics.rules import classify_all, explain
 from policy_engine.i18n import number
-from policy_engine.method.catalogue import MEASURE_TYPES
+from policy_engine.method.vocabulary import MEASURE_TYPES
 from policy_engine.wizard import measure_design as md
 
 sidebar()
@@ -125,7 +125,7 @@ with st.form("override_form"):
     )
     significance = st.selectbox(
         tr("measures.override.significance"),
-        md.SIGNIFICANCE_ORDER,
+        list(md.significance_options(cat)),
         format_func=significance_name,
         key="override_significance",
     )

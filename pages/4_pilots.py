@@ -22,6 +22,7 @@ from pages.shared import (
     tr_md,
 )
 from policy_engine.documents import charts
+from policy_engine.method.vocabulary import FUNDING_SOURCES, PILOT_STATUSES
 from policy_engine.wizard import pilots
 from policy_engine.wizard.measure_design import level_names
 
@@ -33,8 +34,8 @@ cat, lg = catalogue(), lang()
 st.title(tr("iter.4"))
 st.caption(tr("pilots.intro"))
 levels = level_names(cat, project.region.country, lg)
-source_label = {s: tr(f"roadmap.source.{s}") for s in pilots.SOURCES}
-status_label = {s: tr(f"roadmap.status.{s}") for s in pilots.STATUSES}
+source_label = {s: tr(f"roadmap.source.{s}") for s in FUNDING_SOURCES}
+status_label = {s: tr(f"roadmap.status.{s}") for s in PILOT_STATUSES}
 cluster_label = {c.id: plain(c.name) for c in project.clusters} | {None: tr("measures.region_wide")}  # option labels
 cluster_ids = [c.id for c in project.clusters]
 unit = money_unit(project)
@@ -103,11 +104,11 @@ edited = editor(
         ),
         "owner": st.column_config.TextColumn(tr("pilots.col.owner")),
         "partners": st.column_config.TextColumn(tr("pilots.col.partners")),
-        **{s: st.column_config.NumberColumn(source_label[s], min_value=0.0, format="%.1f") for s in pilots.SOURCES},
+        **{s: st.column_config.NumberColumn(source_label[s], min_value=0.0, format="%.1f") for s in FUNDING_SOURCES},
         "start": st.column_config.DateColumn(tr("pilots.col.start"), format="DD.MM.YYYY"),
         "end": st.column_config.DateColumn(tr("pilots.col.end"), format="DD.MM.YYYY"),
         "status": st.column_config.SelectboxColumn(
-            tr("roadmap.col.status"), options=list(pilots.STATUSES), format_func=status_label.get, default="planned"
+            tr("roadmap.col.status"), options=list(PILOT_STATUSES), format_func=status_label.get, default="planned"
         ),
     },
 )
@@ -130,12 +131,12 @@ with st.expander(tr("pilots.add"), expanded=not project.pilots):
         start = c1.date_input(tr("pilots.col.start"), key="new_pilot_start", format="DD.MM.YYYY")
         end = c2.date_input(tr("pilots.col.end"), key="new_pilot_end", format="DD.MM.YYYY")
         status = c3.selectbox(
-            tr("pilots.status"), list(pilots.STATUSES), format_func=status_label.get, key=f"new_pilot_status_{lg}"
+            tr("pilots.status"), list(PILOT_STATUSES), format_func=status_label.get, key=f"new_pilot_status_{lg}"
         )
-        cols = st.columns(len(pilots.SOURCES))
+        cols = st.columns(len(FUNDING_SOURCES))
         money_in = {
             s: cols[i].number_input(source_label[s], min_value=0.0, step=1.0, key=f"new_pilot_{s}")
-            for i, s in enumerate(pilots.SOURCES)
+            for i, s in enumerate(FUNDING_SOURCES)
         }
         if st.form_submit_button(tr("pilots.add_submit")):
             apply_edit(

@@ -19,6 +19,7 @@ from pages.shared import (
     tr,
 )
 from policy_engine.documents import charts
+from policy_engine.method.vocabulary import EVENT_KINDS
 from policy_engine.wizard import promotion
 
 sidebar()
@@ -29,7 +30,7 @@ cat, lg = catalogue(), lang()
 st.title(tr("iter.5"))
 st.caption(tr("promotion.intro"))
 pr = project.promotion
-kind_label = {k: tr(f"roadmap.event.{k}") for k in promotion.KINDS}
+kind_label = {k: tr(f"roadmap.event.{k}") for k in EVENT_KINDS}
 cluster_label = {c.id: plain(c.name) for c in project.clusters} | {None: "—"}  # option labels, shown as typed
 cluster_ids = [c.id for c in project.clusters]
 parts = promotion.STORY_PARTS
@@ -106,7 +107,7 @@ events = editor(
         "id": None,  # hidden, but kept: it matches an edited row to its saved event
         "name": st.column_config.TextColumn(tr("roadmap.col.event")),
         "kind": st.column_config.SelectboxColumn(
-            tr("roadmap.col.kind"), options=list(promotion.KINDS), format_func=kind_label.get, default="festival"
+            tr("roadmap.col.kind"), options=list(EVENT_KINDS), format_func=kind_label.get, default="festival"
         ),
         "start": st.column_config.DateColumn(tr("pilots.col.start"), format="DD.MM.YYYY"),
         "end": st.column_config.DateColumn(tr("pilots.col.end"), format="DD.MM.YYYY"),
@@ -125,7 +126,7 @@ with st.expander(tr("promotion.add_event"), expanded=not pr.events):
         c1, c2 = st.columns([3, 1])
         event_name = c1.text_input(tr("roadmap.col.event"), key="new_event_name")
         kind = c2.selectbox(
-            tr("roadmap.col.kind"), list(promotion.KINDS), format_func=kind_label.get, key=f"new_event_kind_{lg}"
+            tr("roadmap.col.kind"), list(EVENT_KINDS), format_func=kind_label.get, key=f"new_event_kind_{lg}"
         )
         c1, c2, c3 = st.columns(3)
         start = c1.date_input(tr("pilots.col.start"), key="new_event_start", format="DD.MM.YYYY")

@@ -30,6 +30,7 @@ from pages.shared import (
 )
 from policy_engine.documents import charts
 from policy_engine.i18n import number
+from policy_engine.method.vocabulary import KPI_DIRECTIONS, KPI_FAMILIES, KPI_VERDICTS, REVIEW_ACTIONS
 from policy_engine.store.database import Conflict, Invalid, StoreError
 from policy_engine.wizard import monitoring
 
@@ -42,10 +43,10 @@ st.title(tr("iter.6"))
 st.caption(tr("monitoring.intro"))
 if st.session_state.get("cycle_flash"):
     st.success(st.session_state.pop("cycle_flash"))
-status_label = {s: tr(f"monitoring.status.{s}") for s in ("on_track", "at_risk", "off_track", "no_data")}
-family_label = {f: tr(f"roadmap.family.{f}") for f in monitoring.FAMILIES}
-action_label = {a: tr(f"monitoring.action.{a}") for a in monitoring.ACTIONS}
-direction_label = {d: tr(f"monitoring.direction.{d}") for d in ("increase", "decrease")}
+status_label = {s: tr(f"monitoring.status.{s}") for s in KPI_VERDICTS}
+family_label = {f: tr(f"roadmap.family.{f}") for f in KPI_FAMILIES}
+action_label = {a: tr(f"monitoring.action.{a}") for a in REVIEW_ACTIONS}
+direction_label = {d: tr(f"monitoring.direction.{d}") for d in KPI_DIRECTIONS}
 cluster_label = {c.id: plain(c.name) for c in project.clusters}  # option labels, shown as typed
 cluster_ids = list(cluster_label)
 region_wide = tr("measures.region_wide")
@@ -168,7 +169,7 @@ with st.expander(tr("monitoring.add"), expanded=not project.kpis):
         c1, c2, c3 = st.columns(3)
         unit_text = c1.text_input(tr("monitoring.unit"), key="new_kpi_unit")
         family = c2.selectbox(
-            tr("monitoring.family"), list(monitoring.FAMILIES), format_func=family_label.get, key=f"new_kpi_family_{lg}"
+            tr("monitoring.family"), list(KPI_FAMILIES), format_func=family_label.get, key=f"new_kpi_family_{lg}"
         )
         direction = c3.selectbox(
             tr("monitoring.direction"),
@@ -257,7 +258,7 @@ decisions = editor(
             tr("monitoring.region_wide_hint"), options=cluster_ids, format_func=lambda c: cluster_label.get(c, c)
         ),
         "action": st.column_config.SelectboxColumn(
-            tr("monitoring.col.action"), options=list(monitoring.ACTIONS), format_func=action_label.get
+            tr("monitoring.col.action"), options=list(REVIEW_ACTIONS), format_func=action_label.get
         ),
         "reason": st.column_config.TextColumn(tr("monitoring.col.reason")),
         "change": st.column_config.TextColumn(tr("monitoring.col.change")),
@@ -294,7 +295,7 @@ with st.expander(tr("monitoring.add_decision")):
         )
         d_action = c3.selectbox(
             tr("monitoring.col.action"),
-            list(monitoring.ACTIONS),
+            list(REVIEW_ACTIONS),
             format_func=action_label.get,
             key=f"new_decision_action_{lg}",
         )

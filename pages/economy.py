@@ -49,6 +49,7 @@ def register_mapping(upload):
             hide_index=True,
             width="stretch",
             key="mapping_preview",
+            download=False,  # the user's own file, already on their disk
         )
         options = [None] + list(range(len(layout.headers)))
         mapping = {}

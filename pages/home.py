@@ -12,6 +12,7 @@ from pages.shared import (
     grid,
     lang,
     open_project,
+    plain,
     remember_author,
     show_issues,
     sidebar,
@@ -83,7 +84,11 @@ else:
         width="stretch",
     )
     with st.form("open_form"):
-        chosen = st.selectbox(tr("home.choose"), [p.id for p in projects], key="open_id")
+        # the region's name, as people know the project; a protected project shows only its id
+        label = {p.id: plain(p.region_name) if p.region_name else f"🔒 {p.id}" for p in projects}
+        same_name = {n for n in label.values() if list(label.values()).count(n) > 1}
+        label = {i: f"{n} ({i})" if n in same_name else n for i, n in label.items()}
+        chosen = st.selectbox(tr("home.choose"), [p.id for p in projects], key="open_id", format_func=label.get)
         secret = st.text_input(tr("home.passphrase"), type="password", key="open_passphrase")
         if st.form_submit_button(tr("home.open")):
             try:
@@ -124,7 +129,7 @@ with st.expander(tr("home.create")):
                 except StoreError as exc:
                     st.error(store_error_text(exc))
                 else:
-                    st.session_state["flash"] = tr_md("home.created", id=fresh.id)
+                    st.session_state["flash"] = tr_md("home.created", region=fresh.region.name)
                     st.rerun()
 
 with st.expander(tr("home.import")):

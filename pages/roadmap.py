@@ -21,8 +21,9 @@ from pages.shared import (
 )
 from policy_engine import incidents
 from policy_engine.documents.publish import RoadmapFiles, publish
-from policy_engine.documents.roadmap import Bullets, Heading, Pending, Table, Text, build_roadmap
+from policy_engine.documents.roadmap import Bullets, Heading, Paragraph, Pending, Table, build_roadmap
 from policy_engine.i18n import LANG_NAMES
+from policy_engine.method.vocabulary import SIGNATORY_STAGES
 from policy_engine.wizard import frame
 
 sidebar()
@@ -64,7 +65,7 @@ with st.expander(
         },
     )
     st.markdown(f"**{tr('frame.signatories')}**")
-    stage_label = {k: tr(f"roadmap.sign.{k}") for k in ("approved", "agreed", "prepared")}
+    stage_label = {k: tr(f"roadmap.sign.{k}") for k in SIGNATORY_STAGES}
     signers = editor(
         table(frame.signatory_rows(project), frame.SIGNATORY_COLUMNS),
         key=f"signatories_editor_{lg}",
@@ -180,7 +181,7 @@ for n, section in enumerate(content.sections, 1):
         for i, block in enumerate(section.blocks):
             if isinstance(block, Heading):
                 st.markdown(f"**{md_literal(block.text)}**")
-            elif isinstance(block, Text):
+            elif isinstance(block, Paragraph):
                 if block.style == "note":
                     st.caption(md_literal(block.text))
                 else:

@@ -144,6 +144,8 @@ def offer_download(data, key: str, column_config: dict | None = None, column_ord
     from policy_engine.documents import exports
 
     rows = editor_rows(data)
+    if not rows:  # an empty table has nothing to take away
+        return
     columns = (
         [str(c) for c in data.columns]
         if hasattr(data, "columns")
@@ -157,7 +159,7 @@ def offer_download(data, key: str, column_config: dict | None = None, column_ord
     with st.container(horizontal=True, key=f"{key}_downloads"):
         st.download_button(
             tr("export.csv"),
-            lambda: exports.table_csv(rows, shown, headers, labels),
+            lambda: exports.table_csv(rows, shown, headers, labels, lang=lang()),
             file_name=f"{name}.csv",
             mime="text/csv",
             key=f"{key}_csv",
@@ -179,11 +181,12 @@ def offer_download(data, key: str, column_config: dict | None = None, column_ord
         )
 
 
-def grid(data, key: str, **kwargs):
+def grid(data, key: str, download: bool = True, **kwargs):
     """st.dataframe with the app's own download under it (offer_download); every table a page shows
-    goes through here or `editor`."""
+    goes through here or `editor`. `download=False` for a preview of the user's own file."""
     shown = st.dataframe(data, key=key, **kwargs)
-    offer_download(data, key, kwargs.get("column_config"), kwargs.get("column_order"))
+    if download:
+        offer_download(data, key, kwargs.get("column_config"), kwargs.get("column_order"))
     return shown
 
 
@@ -327,9 +330,10 @@ def sidebar() -> None:
         if st.session_state.get("read_only"):
             st.warning(tr("sidebar.read_only"))
         st.markdown(f"**{tr('sidebar.progress')}**")
-        for status in iteration_status(project):  # i18n texts only: the one place HTML is allowed
+        for status in iteration_status(project, catalogue()):  # i18n texts only: the one place HTML is allowed
             mark = ":material/check_circle:" if status.done else ":material/radio_button_unchecked:"
-            todo = tr("done") if status.done else tr("todo", items=", ".join(tr(k) for k in status.missing))
+            missing = ", ".join(tr(k, **status.values) for k in status.missing)
+            todo = tr("done") if status.done else tr("todo", items=missing)
             st.markdown(f"{mark} {tr(status.title_key)}  \n<small>{todo}</small>", unsafe_allow_html=True)
         if st.button(tr("sidebar.close_project"), key="close_project"):
             close_project()

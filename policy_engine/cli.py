@@ -15,7 +15,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from policy_engine.diagnostics.rules import classify_all, decision_record
-from policy_engine.method.catalogue import LEVELS, MEASURE_TYPES, Catalogue, default_catalogue
+from policy_engine.method.catalogue import Catalogue, default_catalogue
+from policy_engine.method.vocabulary import LEVELS, MEASURE_TYPES
 from policy_engine.project.model import PROJECT_MAX_BYTES, Project, ProjectError, check_references
 from policy_engine.project.sample import SAMPLES_DIR, available_samples, load_sample
 from policy_engine.seedfile import SeedError

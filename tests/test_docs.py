@@ -1,5 +1,6 @@
 """The docs agree with the code: the README's layout table lists every module and nothing else, the
-layers import in the order ARCHITECTURE.md gives, and the engine never imports Streamlit."""
+layers import in the order ARCHITECTURE.md gives, the engine never imports Streamlit, and every engine
+module has its test module in the mirrored place."""
 
 from __future__ import annotations
 
@@ -48,6 +49,20 @@ def test_the_layout_table_lists_every_module():
     listed = layout_paths()
     missing = sorted(m for m in modules() if m not in listed)
     assert missing == [], f"modules not in the README's Layout table: {missing}"
+
+
+def mirrored_test(module: str) -> str:
+    """policy_engine/<layer>/<m>.py → tests/<layer>/test_<m>.py; policy_engine/<m>.py → tests/test_<m>.py."""
+    parts = Path(module).relative_to("policy_engine").parts
+    return Path("tests", *parts[:-1], f"test_{parts[-1]}").as_posix()
+
+
+def test_every_engine_module_has_its_mirrored_test_module():
+    """Tests mirror the package one to one, as Datasette's do (../shared/STYLE.md): a module without
+    its test module is a module nobody has said what it must do."""
+    engine = {m for m in modules() if Path(m).name != "__main__.py"}
+    missing = sorted(mirrored_test(m) for m in engine if not (ROOT / mirrored_test(m)).exists())
+    assert missing == [], f"engine modules without their test module: {missing}"
 
 
 def test_every_path_in_the_layout_table_exists():

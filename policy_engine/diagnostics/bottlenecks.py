@@ -12,9 +12,9 @@ from policy_engine.diagnostics.graphs import actor_graph
 from policy_engine.diagnostics.rules import classify_all
 from policy_engine.i18n import t
 from policy_engine.method.catalogue import Catalogue, Frozen
+from policy_engine.method.vocabulary import TRIPLE_HELIX
 from policy_engine.project.model import Project
 
-HELIX = ("government", "university", "business")  # 003, Table 6
 BottleneckKind = Literal["missing_level_support", "articulation_actor", "incomplete_helix"]
 KINDS: tuple[str, ...] = get_args(BottleneckKind)
 
@@ -80,7 +80,7 @@ def _helix(project: Project, lang: str = "en") -> list[Bottleneck]:
     for c in project.clusters:
         partners = set(c.lead_actors) | {a.id for a in project.actors if set(a.industries) & set(c.industries)}
         sectors = {actors[p].sector for p in partners if p in actors}
-        missing = [s for s in HELIX if s not in sectors]
+        missing = [s for s in TRIPLE_HELIX if s not in sectors]
         if missing:
             lacking = t("an.or", lang).join(t(f"sector.{m}", lang) for m in missing)
             out.append(

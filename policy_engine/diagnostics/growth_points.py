@@ -1,62 +1,21 @@
-"""Growth points: every industry ranked by a composite of identity, specialization, relatedness,
-growth and support, with a sentence for each component. The weights are data
-(seeds/growth_points.yaml); the evidence decides nothing.
+"""Growth points: every industry ranked by a composite of identity, specialization, relatedness and
+support, with a sentence for each component. The weights and the values that count as full are data
+(seeds/growth_points.yaml, read through the catalogue, which also says why growth is not a component);
+the evidence decides nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
-from typing import Literal, get_args
-
-from pydantic import Field, ValidationError, model_validator
 
 from policy_engine.diagnostics.location_quotients import LqCell, location_quotients
 from policy_engine.diagnostics.register import NON_CREATIVE, Cell
 from policy_engine.diagnostics.relatedness import density
 from policy_engine.diagnostics.rules import Decision, classify_all
 from policy_engine.i18n import t
-from policy_engine.method.catalogue import SEEDS_DIR, Catalogue, Frozen, SourceRef
+from policy_engine.method.catalogue import Catalogue, Frozen
+from policy_engine.method.vocabulary import GROWTH_COMPONENTS
 from policy_engine.project.model import Project
-from policy_engine.seedfile import SeedError, describe_validation, read_yaml
-
-WEIGHTS_PATH = SEEDS_DIR / "growth_points.yaml"
-ComponentName = Literal["identity", "specialization", "relatedness", "growth", "support"]
-COMPONENTS: tuple[str, ...] = get_args(ComponentName)
-IDENTITY_FULL = 15.0  # total linked strength that counts as a full identity core: three elements of 5
-LQ_FULL = 2.0  # an LQ of 2 (twice the reference share) counts as full specialization
-GROWTH_CAP = 0.5  # growth of 50 % or more counts as full growth
-
-
-class ComponentWeight(Frozen):
-    weight: float = Field(ge=0, le=1)
-    description: str = Field(min_length=1)
-
-
-class GrowthWeights(Frozen):
-    """seeds/growth_points.yaml: the weight and meaning of each component, with its source."""
-
-    description: str = Field(min_length=1)
-    components: dict[ComponentName, ComponentWeight]
-    source: SourceRef
-
-    @model_validator(mode="after")
-    def _complete(self) -> GrowthWeights:
-        missing = [c for c in COMPONENTS if c not in self.components]
-        if missing:
-            raise ValueError(f"components missing: {', '.join(missing)}")
-        total = sum(c.weight for c in self.components.values())
-        if abs(total - 1) > 1e-9:
-            raise ValueError(f"the weights must add up to 1, they add up to {total:g}")
-        return self
-
-
-def load_weights(path: Path | str = WEIGHTS_PATH) -> GrowthWeights:
-    """Read and check the weights file; SeedError names the file and field, like every seed."""
-    try:
-        return GrowthWeights.model_validate(read_yaml(Path(path)))
-    except ValidationError as exc:
-        raise SeedError("\n".join(describe_validation(exc, str(path)))) from None
 
 
 class GrowthPoint(Frozen):
@@ -67,7 +26,7 @@ class GrowthPoint(Frozen):
     reasons: list[str]
 
 
-def project_cells(project: Project) -> list[LqCell]:
+def project_lq_cells(project: Project) -> list[LqCell]:
     """LQ cells of the project's own employment inventory, used until a register is uploaded."""
     return location_quotients(
         Cell(municipality=r.municipality, industry=r.industry, firms=r.firms, employees=r.employees)
@@ -84,21 +43,23 @@ def _best(triples: Iterable[tuple[str, str, float]]) -> dict[str, tuple[float, s
     return out
 
 
-def _identity(project: Project, ind: str, lang: str = "en") -> tuple[float, str]:
+def _identity(project: Project, ind: str, full: float, lang: str = "en") -> tuple[float, str]:
     linked = [e.strength for e in project.identity_elements if ind in e.industries]
     total = round(sum(linked), 2)
     n = len(linked)
     key = "an.identity.one" if n == 1 else "an.identity.many"
-    return min(1.0, total / IDENTITY_FULL), t(key, lang, n=n, total=total, full=IDENTITY_FULL)
+    return min(1.0, total / full), t(key, lang, n=n, total=total, full=full)
 
 
-def _specialization(best: tuple[float, str] | None, has_cells: bool, lang: str = "en") -> tuple[float, str]:
+def _specialization(
+    best: tuple[float, str] | None, has_cells: bool, full: float, lang: str = "en"
+) -> tuple[float, str]:
     if not has_cells:
         return 0.0, t("an.spec.no_data", lang)
     if best is None:
         return 0.0, t("an.spec.none", lang)
     lq, muni = best
-    return min(1.0, lq / LQ_FULL), t("an.spec.best", lang, lq=lq, muni=muni, full=LQ_FULL)
+    return min(1.0, lq / full), t("an.spec.best", lang, lq=lq, muni=muni, full=full)
 
 
 def _relatedness(best: tuple[float, str] | None, has_cells: bool, lang: str = "en") -> tuple[float, str]:
@@ -106,13 +67,6 @@ def _relatedness(best: tuple[float, str] | None, has_cells: bool, lang: str = "e
         return 0.0, t("an.rel.none", lang)
     d, muni = best
     return d, t("an.rel.best", lang, d=d, muni=muni)
-
-
-def _growth(growth: dict[str, float] | None, ind: str, lang: str = "en") -> tuple[float, str]:
-    if growth is None or ind not in growth:
-        return 0.0, t("an.growth.none" if growth is None else "an.growth.none_here", lang)
-    rate = growth[ind]
-    return min(max(rate, 0.0), GROWTH_CAP) / GROWTH_CAP, t("an.growth.rate", lang, rate=rate, cap=GROWTH_CAP)
 
 
 def _support(project: Project, decision: Decision, catalogue: Catalogue, lang: str = "en") -> tuple[float, str]:
@@ -133,17 +87,13 @@ def _support(project: Project, decision: Decision, catalogue: Catalogue, lang: s
 
 
 def growth_points(
-    project: Project,
-    catalogue: Catalogue,
-    cells: list[LqCell] | None = None,
-    growth: dict[str, float] | None = None,
-    weights: GrowthWeights | None = None,
-    lang: str = "en",
+    project: Project, catalogue: Catalogue, cells: list[LqCell] | None = None, lang: str = "en"
 ) -> list[GrowthPoint]:
     """Rank every catalogue industry as a growth point (002, iteration 2): selective stimulation of
-    the sectors closest to the identity core with the most synergy. Weights: seeds/growth_points.yaml."""
-    weights = weights or load_weights()
-    cells = project_cells(project) if cells is None else list(cells)
+    the sectors closest to the identity core with the most synergy. Weights and scales: the
+    catalogue's `growth_points` (seeds/growth_points.yaml)."""
+    weights = catalogue.growth_points.components
+    cells = project_lq_cells(project) if cells is None else list(cells)
     lq = _best((c.industry, c.municipality, c.lq) for c in cells if c.lq is not None and c.industry != NON_CREATIVE)
     dens = _best((i, m, v) for (m, i), v in density(cells).items())
     decisions = {d.industry: d for d in classify_all(catalogue, project)}
@@ -151,17 +101,17 @@ def growth_points(
     for ind in (i.id for i in catalogue.industries):
         parts = dict(
             zip(
-                COMPONENTS,
+                GROWTH_COMPONENTS,
                 (
-                    _identity(project, ind, lang),
-                    _specialization(lq.get(ind), bool(cells), lang),
+                    _identity(project, ind, weights["identity"].full, lang),
+                    _specialization(lq.get(ind), bool(cells), weights["specialization"].full, lang),
                     _relatedness(dens.get(ind), bool(cells), lang),
-                    _growth(growth, ind, lang),
                     _support(project, decisions[ind], catalogue, lang),
                 ),
+                strict=True,
             )
         )
-        score = round(sum(weights.components[c].weight * v for c, (v, _) in parts.items()), 4)
+        score = round(sum(weights[c].weight * v for c, (v, _) in parts.items()), 4)
         rows.append((score, ind, {c: round(v, 4) for c, (v, _) in parts.items()}, [r for _, r in parts.values()]))
     rows.sort(key=lambda r: (-r[0], r[1]))
     return [

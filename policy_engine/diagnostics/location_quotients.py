@@ -5,11 +5,17 @@ LQ_mi = (e_mi / e_m) / (e_i / e): the share of industry i in municipality m's em
 its share in the reference economy. The reference totals run over every accepted row of the
 register, creative and not, unless a benchmark (e.g. national employment by industry) is given.
 Without a benchmark, Σ_m (e_m / e) · LQ_mi = 1 for every industry, which the tests check.
+
+A municipality with no employment has no LQ (None), not 0: it has no shares to compare. Head counts
+may be decimal (full-time equivalents), so a municipality whose share equals the reference share can
+come out as 0.9999999999999998; whether an LQ reaches 1 is decided by `at_least_one`, within REL_TOL,
+and so is whether a benchmark's industries exceed its total.
 """
 
 from __future__ import annotations
 
 import csv
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -20,6 +26,17 @@ from policy_engine.diagnostics.register import NON_CREATIVE, Cell, RegisterError
 from policy_engine.method.catalogue import Catalogue
 from policy_engine.project.model import CreativeEconomy
 
+# The one tolerance for comparing quotients and sums of decimal head counts: 1e-9 relative is far
+# above float noise (a few 1e-16) and below anything a register can show (a tenth of a full-time
+# post in a cell of ten million people is 1e-8).
+REL_TOL = 1e-9
+
+
+def at_least_one(lq: float | None) -> bool:
+    """LQ ≥ 1 (the usual RCA threshold for specialization), a tie within REL_TOL counting as 1; no LQ
+    is not a specialization."""
+    return lq is not None and (lq >= 1 or math.isclose(lq, 1.0, rel_tol=REL_TOL))
+
 
 class LqCell(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -27,7 +44,7 @@ class LqCell(BaseModel):
     industry: str
     firms: int
     employees: float
-    lq: float | None  # None when the reference share of the industry is zero
+    lq: float | None  # None when the municipality has no employment or the industry's reference share is zero
 
 
 class Benchmark(BaseModel):
@@ -56,14 +73,14 @@ def location_quotients(cells: Iterable[Cell], benchmark: Benchmark | None = None
         if c.industry == NON_CREATIVE:
             continue
         ref = e_i[c.industry] / e if e else 0.0
-        own = c.employees / e_m[c.municipality] if e_m[c.municipality] else 0.0
+        total = e_m[c.municipality]
         out.append(
             LqCell(
                 municipality=c.municipality,
                 industry=c.industry,
                 firms=c.firms,
                 employees=c.employees,
-                lq=own / ref if ref else None,
+                lq=(c.employees / total) / ref if ref and total else None,
             )
         )
     return out
@@ -109,7 +126,8 @@ def read_benchmark(source: bytes | str | Path, catalogue: Catalogue) -> Benchmar
             raise RegisterError(f"benchmark line {lineno}: unknown industry {row[0]!r}")
     if total is None:
         raise RegisterError("the benchmark has no total row (all employment, creative and not)")
-    if sum(by_industry.values()) > total:
+    listed = sum(by_industry.values())
+    if listed > total and not math.isclose(listed, total, rel_tol=REL_TOL):  # decimals: 0.1 + 0.2 is not 0.3
         raise RegisterError("the benchmark's industries add up to more than its total")
     return Benchmark(total=total, by_industry=by_industry)
 

@@ -14,18 +14,8 @@ from collections import Counter
 from typing import Any
 
 from policy_engine.i18n import number, t
-from policy_engine.method.catalogue import (
-    LEVELS,
-    MEASURE_TYPES,
-    Catalogue,
-    Frozen,
-    Level,
-    MeasureType,
-    Significance,
-    SourceRef,
-    Text,
-    cite,
-)
+from policy_engine.method.catalogue import Catalogue, Frozen, SourceRef, Text, cite
+from policy_engine.method.vocabulary import LEVELS, MEASURE_TYPES, Level, MeasureType
 from policy_engine.project.model import Override, Project
 
 
@@ -62,8 +52,8 @@ class Decision(Frozen):
     """The classification of one industry and the measures it leads to, with its trace."""
 
     industry: str
-    default_significance: Significance
-    significance: Significance
+    default_significance: str  # a significance group of seeds/rules.yaml
+    significance: str
     model: str
     levels: tuple[Level, ...]
     measures: tuple[MeasureRef, ...]
@@ -79,12 +69,6 @@ def evidence_for(project: Project, industry_id: str) -> Evidence:
         if industry_id in e.industries
     )
     return Evidence(audit_size=len(project.identity_elements), linked=linked)
-
-
-def _step(significance: str, delta: int) -> str | None:
-    order = ["low", "medium", "high"]
-    i = order.index(significance) + delta
-    return order[i] if 0 <= i < len(order) else None
 
 
 def _apply_evidence(sig: str, evidence: Evidence | None, catalogue: Catalogue) -> tuple[str, Firing]:
@@ -103,7 +87,7 @@ def _apply_evidence(sig: str, evidence: Evidence | None, catalogue: Catalogue) -
     present = [e for e in evidence.linked if e.strength >= p.present_score]
     seen = [[e.name, e.strength] for e in evidence.linked]  # every linked element with its strength
     if len(strong) >= p.step_up_min_strong:
-        up = _step(sig, +1)
+        up = book.step(sig, +1)
         shown = [[e.name, e.strength] for e in strong]
         if up is None:
             return sig, fire("evidence_up_ceiling", strong=len(strong), elements=shown, significance=sig)
@@ -116,7 +100,7 @@ def _apply_evidence(sig: str, evidence: Evidence | None, catalogue: Catalogue) -
             **{"from": sig, "to": up},
         )
     if not present:
-        down = _step(sig, -1)
+        down = book.step(sig, -1)
         if down is None:
             return sig, fire("evidence_down_floor", significance=sig, linked=len(evidence.linked), elements=seen)
         return down, fire(

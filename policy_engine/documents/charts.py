@@ -48,7 +48,10 @@ def lq_heatmap(rows: list[dict[str, Any]], labels: dict[str, str]) -> alt.Chart:
             alt.Tooltip("employees:Q", title=labels["employees"]),
         ],
     )
-    text = base.mark_text(fontSize=10).encode(text=alt.Text("lq:Q", format=".1f"))
+    # A municipality with no employment has no LQ (None): its cells get no colour and a dash, not "null".
+    text = base.mark_text(fontSize=10).encode(
+        text=alt.condition("isValid(datum.lq)", alt.Text("lq:Q", format=".1f"), alt.value("–"))
+    )
     # A step per municipality, not a total height: the chart grows with the region's list (8
     # municipalities at a fixed height left 2 labels readable), and long industry names slant.
     return (

@@ -10,9 +10,13 @@ numbers stay numbers, so sums still work. Headers are treated the same way (an u
 are the user's text).
 
 The CSV is UTF-8 with a byte-order mark, the one sign Excel takes to read it as UTF-8 rather than the
-Windows code page (Cyrillic and Kazakh were garbled without it), comma-separated with CRLF line ends
-(RFC 4180). The XLSX (openpyxl) needs no import step in any locale: numbers, dates and text keep their
-types whatever the reader's decimal and list separators are.
+Windows code page (Cyrillic and Kazakh were garbled without it), with CRLF line ends (RFC 4180). Its
+separators follow the reader's language, as Excel opens a CSV with the system's list separator: in
+Russian and Kazakh a semicolon between fields and a decimal comma (a comma-separated file opened as
+one column in a Russian Excel), in English a comma and a decimal point. The XLSX (openpyxl) needs no
+import step in any locale: numbers, dates and text keep their types, and a text cell that would start
+a formula carries Excel's own "quote prefix" style (what Excel sets when one types `'=1+2`): it shows
+as typed, without a visible quote, and stays text when edited.
 
 Text cells also lose what a spreadsheet cannot hold or would misdraw: bidi overrides (literal.plain),
 the control characters XML 1.0 forbids (an XLSX with one does not open), and anything past Excel's
@@ -100,30 +104,37 @@ def _headers(headers: Sequence[str]) -> list[str]:
     return [_text(str(h)) for h in headers]
 
 
+SEPARATORS = {"ru": (";", ","), "kk": (";", ",")}  # language -> (list separator, decimal mark); else "," "."
+
+
 def table_csv(
     rows: Iterable[Mapping[str, Any]],
     columns: Sequence[str],
     headers: Sequence[str],
     labels: Mapping[str, Mapping[Any, str]] | None = None,
+    lang: str = "en",
 ) -> bytes:
     """The table as CSV bytes: UTF-8 with BOM, a header row of `headers` (the user's language), then
-    one line a row with the values of `columns`."""
+    one line a row with the values of `columns`, with the separators of `lang` (SEPARATORS)."""
     if len(headers) != len(columns):
         raise ValueError(f"{len(headers)} headers for {len(columns)} columns")
+    delimiter, decimal = SEPARATORS.get(lang, (",", "."))
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(_headers(headers))
     for row in cells(rows, columns, labels):
-        writer.writerow(["" if v is None else _csv_value(v) for v in row])
+        writer.writerow(["" if v is None else _csv_value(v, decimal) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _csv_value(value: Any) -> Any:
+def _csv_value(value: Any, decimal: str = ".") -> Any:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, (date, datetime)):
         return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
-    return value  # int and float write as Python writes them (a dot for decimals); text is already safe
+    if isinstance(value, float):
+        return repr(value).replace(".", decimal)  # repr: the shortest text that reads back as the same float
+    return value  # int as Python writes it; text is already safe
 
 
 def table_xlsx(
@@ -147,17 +158,18 @@ def table_xlsx(
     bold = Font(bold=True)
     head = []
     for text in _headers(headers):
-        c = WriteOnlyCell(ws, value=text)
-        c.data_type, c.font = "s", bold
+        c = _text_cell(ws, text)
+        c.font = bold
         head.append(c)
     ws.append(head)
     for row in cells(rows, columns, labels):
         out = []
         for value in row:
-            c = WriteOnlyCell(ws, value=value)
             if isinstance(value, str):
-                c.data_type = "s"  # openpyxl reads a str starting with "=" as a formula; this is text
-            elif isinstance(value, datetime):
+                out.append(_text_cell(ws, value))
+                continue
+            c = WriteOnlyCell(ws, value=value)
+            if isinstance(value, datetime):
                 c.number_format = "yyyy-mm-dd hh:mm"
             elif isinstance(value, date):
                 c.number_format = "yyyy-mm-dd"
@@ -166,6 +178,19 @@ def table_xlsx(
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _text_cell(ws, text: str):
+    """A text cell (never a formula: openpyxl would read a str starting with "=" as one). Text that
+    `neutralise` quoted is written without the quote and with Excel's quote-prefix style instead."""
+    from openpyxl.cell import WriteOnlyCell
+
+    quoted = text.startswith(QUOTE) and neutralise(text[1:]) == text
+    c = WriteOnlyCell(ws, value=text[1:] if quoted else text)
+    c.data_type = "s"
+    if quoted:
+        c.quotePrefix = True
+    return c
 
 
 def grid_layout(

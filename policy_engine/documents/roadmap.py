@@ -23,13 +23,13 @@ from policy_engine.diagnostics.location_quotients import gva_shares
 from policy_engine.diagnostics.rules import classify_all, explain
 from policy_engine.documents import charts
 from policy_engine.i18n import day, number, t
-from policy_engine.method.catalogue import LEVELS, Catalogue
+from policy_engine.method.catalogue import Catalogue
+from policy_engine.method.vocabulary import EVENT_KINDS, FUNDING_SOURCES, LEVELS, PILOT_STATUSES, SIGNATORY_STAGES
 from policy_engine.project.model import Project
 from policy_engine.wizard import audit, monitoring, pilots
 from policy_engine.wizard.measure_design import REGION_WIDE, budget_rows, money_unit, summary_table
 from policy_engine.wizard.progress import iteration_status
 
-FUNDING_SOURCES = ("federal", "regional", "municipal", "private")
 KPIS_PER_FIGURE = 12  # small multiples per chart: 4 rows of 3 fit a page
 FIGURE_WIDTH = 620  # chart width in CSS pixels; drawn at the text width, rendered at scale 2
 
@@ -43,8 +43,8 @@ class Heading(Block):
     text: str
 
 
-class Text(Block):
-    kind: Literal["text"] = "text"
+class Paragraph(Block):
+    kind: Literal["paragraph"] = "paragraph"
     text: str
     style: Literal["body", "lead", "note", "quote"] = "body"
 
@@ -110,7 +110,7 @@ class Signatures(Block):
     rows: list[list[str]]
 
 
-AnyBlock = Annotated[Heading | Text | Bullets | Table | Figure | Pending | Signatures, Field(discriminator="kind")]
+AnyBlock = Annotated[Heading | Paragraph | Bullets | Table | Figure | Pending | Signatures, Field(discriminator="kind")]
 
 
 class Section(BaseModel):
@@ -152,7 +152,7 @@ class Roadmap(BaseModel):
         for s in self.sections:
             parts.append(s.title)
             for b in s.blocks:
-                if isinstance(b, (Heading, Text)):
+                if isinstance(b, (Heading, Paragraph)):
                     parts.append(b.text)
                 elif isinstance(b, Bullets):
                     parts += b.items
@@ -201,7 +201,7 @@ class _Context:
         self.country = project.region.country
         self.levels = catalogue.country(self.country).levels
         self.decisions = classify_all(catalogue, project)
-        self.status = {s.iteration: s for s in iteration_status(project)}
+        self.status = {s.iteration: s for s in iteration_status(project, catalogue)}
         self.clusters = {c.id: c.name for c in project.clusters}
         self.unit = money_unit(project, lang)
 
@@ -239,7 +239,7 @@ class _Context:
         return [
             Pending(
                 text=self.tr("roadmap.pending", iteration=self.tr(status.title_key)),
-                missing=[self.tr(k) for k in status.missing],
+                missing=[self.tr(k, **status.values) for k in status.missing],
             )
         ]
 
@@ -289,7 +289,7 @@ def _cover(ctx: _Context, today: date, version: int | None) -> Cover:
         ctx.tr("roadmap.sign.signature"),
         ctx.tr("roadmap.sign.date"),
     ]
-    stages = ("approved", "agreed", "prepared")
+    stages = SIGNATORY_STAGES
     if p.signatories:  # the project's own sign-off, in the order approved, agreed, prepared
         rows = [
             [ctx.tr(f"roadmap.sign.{s.stage}"), ", ".join(x for x in (s.name, s.position) if x), "", ""]
@@ -310,7 +310,7 @@ def _cover(ctx: _Context, today: date, version: int | None) -> Cover:
 
 def _summary(ctx: _Context) -> Section:
     p = ctx.p
-    blocks: list[Block] = [Text(text=p.region.positioning, style="lead")] if p.region.positioning else []
+    blocks: list[Block] = [Paragraph(text=p.region.positioning, style="lead")] if p.region.positioning else []
     shares = gva_shares(p.economy)
     figures: list[tuple[str, str]] = []
     if shares and shares[-1].region_share is not None:
@@ -354,7 +354,7 @@ def _summary(ctx: _Context) -> Section:
                     ctx.tr(s.title_key),
                     ctx.tr("roadmap.done")
                     if s.done
-                    else ctx.tr("roadmap.missing", what=", ".join(ctx.tr(k) for k in s.missing)),
+                    else ctx.tr("roadmap.missing", what=", ".join(ctx.tr(k, **s.values) for k in s.missing)),
                 ]
                 for s in ctx.status.values()
             ],
@@ -362,7 +362,7 @@ def _summary(ctx: _Context) -> Section:
         )
     )
     if p.next_review:
-        blocks.append(Text(text=ctx.tr("roadmap.next_review", date=day(p.next_review, ctx.lang)), style="note"))
+        blocks.append(Paragraph(text=ctx.tr("roadmap.next_review", date=day(p.next_review, ctx.lang)), style="note"))
     return Section(id="summary", title=ctx.tr("roadmap.sec.summary"), blocks=blocks)
 
 
@@ -437,7 +437,7 @@ def _clusters(ctx: _Context) -> Section:
     for c in accepted:
         blocks.append(Heading(text=c.name))
         if c.target_image:
-            blocks.append(Text(text=c.target_image, style="quote"))
+            blocks.append(Paragraph(text=c.target_image, style="quote"))
         facts = [
             (ctx.tr("roadmap.col.industries"), ", ".join(ctx.industry(i) for i in c.industries)),
             (ctx.tr("roadmap.col.elements"), "; ".join(elements.get(e, e) for e in c.identity_elements)),
@@ -480,7 +480,7 @@ def _classification(ctx: _Context) -> Section:
     group = ctx.cat.rules.group
     rows = []
     for d in sorted(
-        ctx.decisions, key=lambda d: (["high", "medium", "low"].index(d.significance), ctx.industry(d.industry))
+        ctx.decisions, key=lambda d: (ctx.cat.rules.highest_first.index(d.significance), ctx.industry(d.industry))
     ):
         sig = group(d.significance).name.get(ctx.lang) + (" *" if d.overridden else "")
         rows.append(
@@ -492,7 +492,7 @@ def _classification(ctx: _Context) -> Section:
             ]
         )
     blocks: list[Block] = [
-        Text(text=ctx.tr("roadmap.classification_intro")),
+        Paragraph(text=ctx.tr("roadmap.classification_intro")),
         Table(
             columns=[
                 ctx.tr("chart.industry"),
@@ -505,7 +505,7 @@ def _classification(ctx: _Context) -> Section:
         ),
     ]
     if any(d.overridden for d in ctx.decisions):
-        blocks.append(Text(text=ctx.tr("roadmap.overridden_note"), style="note"))
+        blocks.append(Paragraph(text=ctx.tr("roadmap.overridden_note"), style="note"))
     return Section(id="classification", title=ctx.tr("roadmap.sec.classification"), iteration=3, blocks=blocks)
 
 
@@ -585,7 +585,7 @@ def _level_of(ctx: _Context, measure_id: str) -> str | None:
 def _pilots(ctx: _Context) -> Section:
     p = ctx.p
     blocks: list[Block] = ctx.pending(4)
-    status = {s: ctx.tr(f"roadmap.status.{s}") for s in ("planned", "running", "delivered", "stalled", "cancelled")}
+    status = {s: ctx.tr(f"roadmap.status.{s}") for s in PILOT_STATUSES}
     if p.pilots:
         rows = []
         for pl in p.pilots:
@@ -652,7 +652,7 @@ def _pilots(ctx: _Context) -> Section:
     stories = [pl for pl in p.pilots if pl.success_story]
     if stories:
         blocks.append(Heading(text=ctx.tr("roadmap.success_stories")))
-        blocks += [Text(text=f"{pl.name}: {pl.success_story}") for pl in stories]
+        blocks += [Paragraph(text=f"{pl.name}: {pl.success_story}") for pl in stories]
     return Section(id="pilots", title=ctx.tr("roadmap.sec.pilots"), iteration=4, blocks=blocks)
 
 
@@ -681,7 +681,7 @@ def _promotion(ctx: _Context) -> Section:
     blocks: list[Block] = ctx.pending(5)
     if pr.narrative:
         blocks.append(Heading(text=ctx.tr("roadmap.narrative")))
-        blocks.append(Text(text=pr.narrative, style="quote"))
+        blocks.append(Paragraph(text=pr.narrative, style="quote"))
     for key, items in (
         ("values", pr.values),
         ("audiences_inside", pr.audiences_inside),
@@ -703,10 +703,7 @@ def _promotion(ctx: _Context) -> Section:
             )
         )
     if pr.events:
-        kinds = {
-            k: ctx.tr(f"roadmap.event.{k}")
-            for k in ("festival", "exhibition", "market", "forum", "competition", "other")
-        }
+        kinds = {k: ctx.tr(f"roadmap.event.{k}") for k in EVENT_KINDS}
         events = sorted(pr.events, key=lambda e: (e.start, e.name))
         blocks.append(Heading(text=ctx.tr("roadmap.events")))
         blocks.append(
@@ -772,7 +769,7 @@ def _monitoring(ctx: _Context) -> Section:
                 actual = f"\n{ctx.tr('roadmap.actual_short')} {ctx.num(k.actuals[y], 3)}" if y in k.actuals else ""
                 cells.append(target + actual)
             rows.append([f"{name}\n{family_label}", unit, f"{ctx.num(k.baseline, 3)}\n({k.baseline_year})", *cells])
-        blocks.append(Text(text=ctx.tr("roadmap.kpi_intro"), style="note"))
+        blocks.append(Paragraph(text=ctx.tr("roadmap.kpi_intro"), style="note"))
         blocks.append(
             Table(
                 columns=[
@@ -791,7 +788,7 @@ def _monitoring(ctx: _Context) -> Section:
     schedule = monitoring_schedule(p)
     if schedule:
         blocks.append(Heading(text=ctx.tr("roadmap.schedule")))
-        blocks.append(Text(text=ctx.tr("roadmap.schedule_rule")))
+        blocks.append(Paragraph(text=ctx.tr("roadmap.schedule_rule")))
         rows = []
         for review, year, due in schedule:
             rows.append(
@@ -849,7 +846,7 @@ def _feedback_and_review(ctx: _Context) -> list[Block]:
     if p.review is not None:
         out.append(Heading(text=ctx.tr("roadmap.review", year=p.review.year)))
         if p.review.summary:
-            out.append(Text(text=p.review.summary, style="quote"))
+            out.append(Paragraph(text=p.review.summary, style="quote"))
         out.append(
             Table(
                 columns=[
@@ -956,10 +953,10 @@ def _next_review(ctx: _Context) -> Section:
     p = ctx.p
     blocks: list[Block] = []
     if p.next_review:
-        blocks.append(Text(text=ctx.tr("roadmap.next_review", date=day(p.next_review, ctx.lang)), style="lead"))
+        blocks.append(Paragraph(text=ctx.tr("roadmap.next_review", date=day(p.next_review, ctx.lang)), style="lead"))
     else:
         blocks.append(Pending(text=ctx.tr("roadmap.no_next_review"), missing=[]))
-    blocks.append(Text(text=ctx.tr("roadmap.cycle_note", cycle=p.cycle, next=p.cycle + 1)))
+    blocks.append(Paragraph(text=ctx.tr("roadmap.cycle_note", cycle=p.cycle, next=p.cycle + 1)))
     return Section(id="next_review", title=ctx.tr("roadmap.sec.next_review"), blocks=blocks)
 
 
@@ -968,7 +965,7 @@ __all__ = [
     "Section",
     "Cover",
     "Heading",
-    "Text",
+    "Paragraph",
     "Bullets",
     "Table",
     "Figure",

@@ -314,7 +314,7 @@ def render_docx(doc: rm.Roadmap, charts: dict[str, bytes | None | Future]) -> by
                 heading = document.add_paragraph(style="Heading 2")
                 _lines(heading, block.text)
                 marks.add(heading, _anchor(n, sub))
-            elif isinstance(block, rm.Text):
+            elif isinstance(block, rm.Paragraph):
                 p = document.add_paragraph(style="Quote" if block.style == "quote" else None)
                 _lines(p, block.text, size=11 if block.style == "lead" else None)
                 if block.style == "note":

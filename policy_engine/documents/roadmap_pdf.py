@@ -551,7 +551,7 @@ def render_pdf_pages(doc: rm.Roadmap, charts: dict[str, bytes | None | Future]) 
             if isinstance(block, rm.Heading):
                 sub += 1
                 story.append(Bookmark(block.text, "h2", 1, f"s{n}.{sub}"))
-            elif isinstance(block, rm.Text):
+            elif isinstance(block, rm.Paragraph):
                 story.append(para(block.text, block.style))
             elif isinstance(block, rm.Bullets):
                 story += [Para(_markup(item), st["bullet"], bulletText="•") for item in block.items]

@@ -1,8 +1,11 @@
-"""The seed catalogue: industries, measures, identity construct, cluster types, KPIs, countries and rules.
+"""The seed catalogue: industries, measures, identity construct, cluster types, KPIs, countries, rules,
+the growth-point score and the KPI status rule.
 
 Everything the engine knows about the method lives in `seeds/*.yaml` and is validated here, in
-one place, when it is loaded. Each entry carries its source so that any decision can be traced
-to the paper and table it comes from (see ../shared/METHOD.md).
+one place, when it is loaded: every file, every entry, and every source it cites. Each entry carries
+its source so that any decision can be traced to the paper and table it comes from (see
+../shared/METHOD.md). The lists the seeds define (significance groups, layers, components) are read
+from here wherever they are needed; policy_engine/method/vocabulary.py has the others.
 """
 
 from __future__ import annotations
@@ -15,19 +18,19 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from policy_engine.i18n import t
+from policy_engine.i18n import LANGS, t
+from policy_engine.method.vocabulary import (
+    GROWTH_COMPONENTS,
+    LEVELS,
+    GrowthComponent,
+    KpiDirection,
+    KpiFamily,
+    Level,
+    MeasureType,
+)
 from policy_engine.seedfile import SeedError, describe_validation, entry_label, read_yaml
 
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
-
-Lang = Literal["en", "ru", "kk"]
-LANGS: tuple[str, ...] = ("en", "ru", "kk")
-Level = Literal["federal", "regional", "municipal"]
-LEVELS: tuple[str, ...] = ("federal", "regional", "municipal")
-MeasureType = Literal["economic", "organizational", "legal"]
-MEASURE_TYPES: tuple[str, ...] = ("economic", "organizational", "legal")
-Significance = Literal["low", "medium", "high"]
-KpiFamily = Literal["economic", "socio_cultural", "reputational"]
 
 Id = Field(pattern=r"^[a-z][a-z0-9_]*$", min_length=2, max_length=60)
 CODE_PATTERN = r"^\d{2}\.\d{2}(\.\d{1,2})?$"
@@ -83,7 +86,7 @@ class Code(Frozen):
 class Industry(Frozen):
     id: str = Id
     name: Text
-    significance: Significance
+    significance: str = Id  # a group of seeds/rules.yaml (checked across files at load)
     source: SourceRef
     code_sources: list[str] = Field(min_length=1)
     codes: list[Code] = Field(min_length=1)
@@ -124,7 +127,7 @@ class Kpi(Frozen):
     family: KpiFamily
     name: Text
     unit: Text
-    direction: Literal["increase", "decrease"]
+    direction: KpiDirection
     definition: str = Field(min_length=1)
     source: SourceRef
 
@@ -145,7 +148,7 @@ class Country(Frozen):
 
 
 class SignificanceGroup(Frozen):
-    id: Significance
+    id: str = Id
     name: Text
     model: str = Id
     model_name: Text
@@ -169,15 +172,24 @@ class Rule(Frozen):
 
 
 class RuleBook(Frozen):
-    significance: list[SignificanceGroup] = Field(min_length=3, max_length=3)
+    significance: list[SignificanceGroup] = Field(min_length=2)
     evidence: EvidenceParams
     rules: list[Rule]
 
     @model_validator(mode="after")
     def _consistent(self) -> RuleBook:
         order = [g.id for g in self.significance]
-        if order != ["low", "medium", "high"]:
-            raise ValueError(f"significance groups must be listed lowest first: low, medium, high (got {order})")
+        if len(set(order)) != len(order):
+            raise ValueError(f"significance groups must have different ids (got {order})")
+        # 002, table "Measures": each group up gets the levels of the group below and more, which is
+        # also how the file shows that it lists the groups lowest first.
+        for lower, higher in zip(self.significance, self.significance[1:]):
+            if not set(lower.levels) < set(higher.levels):
+                raise ValueError(
+                    "significance groups must be listed lowest first, each granting the levels of the one "
+                    f"before and more: {higher.id!r} ({', '.join(higher.levels)}) after {lower.id!r} "
+                    f"({', '.join(lower.levels)})"
+                )
         ids = {r.id for r in self.rules}
         missing = sorted(REQUIRED_RULES - ids)
         if missing:
@@ -192,6 +204,21 @@ class RuleBook(Frozen):
 
     def group(self, significance: str) -> SignificanceGroup:
         return next(g for g in self.significance if g.id == significance)
+
+    @property
+    def order(self) -> tuple[str, ...]:
+        """The significance groups lowest first, as the file lists them: what "one step up" means."""
+        return tuple(g.id for g in self.significance)
+
+    @property
+    def highest_first(self) -> tuple[str, ...]:
+        """The significance groups as the method's table reads, strongest identity first."""
+        return self.order[::-1]
+
+    def step(self, significance: str, delta: int) -> str | None:
+        """The group `delta` steps up (or down) from `significance`; None past either end."""
+        i = self.order.index(significance) + delta
+        return self.order[i] if 0 <= i < len(self.order) else None
 
 
 # Every rule the engine fires, with the values it records; a template may use only these.
@@ -232,6 +259,57 @@ def _template_errors(rule: Rule) -> list[str]:
     return errors
 
 
+# The growth-point components the engine divides by a `full` value to scale them to 0..1; the others
+# (relatedness, a density, and support, a share) are 0..1 already.
+SCALED_GROWTH_COMPONENTS = ("identity", "specialization")
+
+
+class GrowthComponentWeight(Frozen):
+    """One part of the growth-point score: its weight, the value that counts as full, and why."""
+
+    weight: float = Field(ge=0, le=1)
+    full: float | None = Field(default=None, gt=0)
+    description: str = Field(min_length=1)
+    source: SourceRef
+
+
+class GrowthWeights(Frozen):
+    """seeds/growth_points.yaml: the weight, scale and meaning of each component, with its source."""
+
+    description: str = Field(min_length=1)
+    components: dict[GrowthComponent, GrowthComponentWeight]
+    source: SourceRef
+
+    @model_validator(mode="after")
+    def _complete(self) -> GrowthWeights:
+        missing = [c for c in GROWTH_COMPONENTS if c not in self.components]
+        if missing:
+            raise ValueError(f"components missing: {', '.join(missing)}")
+        total = sum(c.weight for c in self.components.values())
+        if abs(total - 1) > 1e-9:
+            raise ValueError(f"the weights must add up to 1, they add up to {total:g}")
+        for name, part in self.components.items():
+            if (part.full is None) == (name in SCALED_GROWTH_COMPONENTS):
+                need = "needs a" if part.full is None else "takes no"
+                raise ValueError(f"component {name} {need} `full` value")
+        return self
+
+
+class StatusRules(Frozen):
+    """seeds/monitoring.yaml: the thresholds that call a KPI on track, at risk or off track."""
+
+    on_track: float = Field(gt=0, le=1)
+    at_risk: float = Field(ge=0, le=1)
+    flat_tolerance: float = Field(ge=0, lt=1)
+    source: SourceRef
+
+    @model_validator(mode="after")
+    def _ordered(self) -> StatusRules:
+        if self.at_risk > self.on_track:
+            raise ValueError("at_risk must not be above on_track")
+        return self
+
+
 class Catalogue(Frozen):
     """Everything in seeds/, validated and cross-checked."""
 
@@ -243,6 +321,14 @@ class Catalogue(Frozen):
     kpis: list[Kpi]
     countries: list[Country]
     rules: RuleBook
+    growth_points: GrowthWeights
+    monitoring: StatusRules
+
+    def vocabulary(self, kind: Literal["significance", "component", "layer"]) -> tuple[str, ...]:
+        """The ids of a list the seeds define, in the seed's order (significance: lowest first)."""
+        if kind == "significance":
+            return self.rules.order
+        return tuple(item.id for item in getattr(self.identity, f"{kind}s"))
 
     def industry(self, industry_id: str) -> Industry:
         for ind in self.industries:
@@ -344,6 +430,8 @@ FILES: dict[str, tuple[str, type[BaseModel], bool]] = {
     "kpis.yaml": ("kpis", Kpi, True),
     "countries.yaml": ("countries", Country, True),
     "rules.yaml": ("rules", RuleBook, False),
+    "growth_points.yaml": ("growth_points", GrowthWeights, False),
+    "monitoring.yaml": ("monitoring", StatusRules, False),
 }
 
 M = TypeVar("M", bound=BaseModel)
@@ -381,8 +469,17 @@ def _load_object(path: Path, model: type[M], raw: Any, errors: list[str]) -> M |
 
 
 def _cross_check(parts: dict[str, Any], seeds_dir: Path) -> list[str]:
-    """Checks that span entries or files: codes claimed twice, sources that do not exist."""
+    """Checks that span entries or files: codes claimed twice, an industry's significance that is no
+    group of rules.yaml, sources that do not exist."""
     errors: list[str] = []
+    if "rules" in parts:
+        groups = parts["rules"].order
+        for i, ind in enumerate(parts.get("industries", [])):
+            if ind.significance not in groups:
+                errors.append(
+                    f"{seeds_dir / 'industries.yaml'}: entry {i + 1} ({ind.id!r}), field significance: "
+                    f"{ind.significance!r} is not a significance group of rules.yaml ({', '.join(groups)})"
+                )
     claimed: dict[str, str] = {}
     for i, ind in enumerate(parts.get("industries", [])):
         for j, code in enumerate(ind.codes):
@@ -422,8 +519,8 @@ def _source_docs(value: Any, is_list: bool) -> list[tuple[str, str]]:
             for _k, item in enumerate(obj):
                 walk(item, where)
         elif isinstance(obj, dict):
-            for item in obj.values():
-                walk(item, where)
+            for key, item in obj.items():
+                walk(item, f"{where}.{key}")
 
     if is_list:
         for i, item in enumerate(value):

@@ -12,10 +12,6 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import ValidationError
-
-from policy_engine.seedfile import format_loc
-
 
 def blank(value: Any) -> bool:
     """An empty editor cell: None, blank text, NaN or NaT (which compare unequal to themselves), pandas NA."""
@@ -54,11 +50,6 @@ def whole(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
-
-
-def field_errors(exc: ValidationError) -> str:
-    """A model's refusal in one line: field and message for each problem."""
-    return "; ".join(f"{format_loc(e['loc'])}: {e['msg']}" for e in exc.errors())
 
 
 def slug(name: str) -> str:

@@ -11,7 +11,6 @@ no English f-string reaches a Russian user.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -45,17 +44,6 @@ class Issue(BaseModel):
                 "item": self.item if item is None else item,
             }
         )
-
-
-class Refused(ValueError):
-    """A change or a write that was refused; `issues` says every reason."""
-
-    def __init__(self, issues: Iterable[Issue]):
-        self.issues = list(issues)
-        super().__init__("; ".join(i.text("en") for i in self.issues[:10]))
-
-    def texts(self, lang: str) -> list[str]:
-        return [i.text(lang) for i in self.issues]
 
 
 def field_label(name: str | int, lang: str) -> str:

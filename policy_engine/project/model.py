@@ -28,7 +28,21 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from policy_engine.method.catalogue import Catalogue, Level, Significance, SourceRef
+from policy_engine.method.catalogue import Catalogue, SourceRef
+from policy_engine.method.vocabulary import (
+    EventKind,
+    FundingSource,
+    KpiDirection,
+    KpiFamily,
+    KpiVerdict,
+    Lang,
+    Level,
+    MunicipalityKind,
+    PilotStatus,
+    ReviewAction,
+    Sector,
+    SignatoryStage,
+)
 from policy_engine.project.issues import Issue, from_validation
 
 SCHEMA_VERSION = 1
@@ -62,11 +76,11 @@ Value = Annotated[float, Field(gt=-AMOUNT_MAX, lt=AMOUNT_MAX)]  # a KPI's value,
 
 Slug = Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", min_length=1, max_length=80)
 Score = Field(ge=1, le=5, strict=True)  # strict: JSON `true` is not a score
-Sector = Literal["government", "university", "business", "community"]
-Component = Literal["material", "symbolic"]
-Layer = Literal["historical", "cultural", "environmental", "social", "technological"]
-FundingSource = Literal["federal", "regional", "municipal", "private"]
-FUNDING_SOURCES_ORDER = ("federal", "regional", "municipal", "private")
+# Words a seed defines are kept as the seed's ids, checked against the catalogue in
+# policy_engine/project/validation.py (`references`) like every other catalogue id, so a layer added to
+# seeds/identity.yaml is a layer the project takes; the closed lists of code are Literals
+# (policy_engine/method/vocabulary.py).
+SeedId = Annotated[str, Field(min_length=1, max_length=60)]
 
 
 class ProjectError(ValueError):
@@ -104,9 +118,9 @@ class Municipality(Model):
     names in the working languages, and its official code (OKTMO in Russia, KATO in Kazakhstan)."""
 
     name: Name
-    names: dict[Literal["ru", "kk", "en"], Short] = {}
+    names: dict[Lang, Short] = {}
     code: str | None = Field(default=None, pattern=r"^[0-9A-Za-z]{1,20}$")
-    kind: Literal["city", "district", "other"] = "district"
+    kind: MunicipalityKind = "district"
     population: Count | None = None
 
 
@@ -138,7 +152,7 @@ class Member(Model):
 class Signatory(Model):
     """Who signs the roadmap off, and as what: it is approved, agreed or prepared by them."""
 
-    stage: Literal["approved", "agreed", "prepared"]
+    stage: SignatoryStage
     name: Name
     position: Short = ""
 
@@ -159,8 +173,8 @@ class IdentityElement(Model):
     id: str = Slug
     name: Name
     description: LongText = ""
-    component: Component
-    layer: Layer
+    component: SeedId  # seeds/identity.yaml, components
+    layer: SeedId  # seeds/identity.yaml, layers
     municipality: Short | None = None
     scores: Scores
     industries: Items[Short] = []
@@ -258,7 +272,7 @@ class Override(Model):
     """
 
     industry: Name
-    significance: Significance
+    significance: SeedId  # a group of seeds/rules.yaml
     justification: LongText
     by: Short
     decided_on: date | None = None
@@ -317,7 +331,7 @@ class Pilot(Model):
     start: date
     end: date
     milestones: Items[Milestone] = []
-    status: Literal["planned", "running", "delivered", "stalled", "cancelled"] = "planned"
+    status: PilotStatus = "planned"
     success_story: LongText | None = None
     provenance: Provenance = Provenance()
 
@@ -360,7 +374,7 @@ class Story(Model):
 
 class Event(Model):
     name: Name
-    kind: Literal["festival", "exhibition", "market", "forum", "competition", "other"] = "festival"
+    kind: EventKind = "festival"
     start: date
     end: date | None = None
     venue: Short = ""
@@ -383,9 +397,9 @@ class CustomKpi(Model):
     """A KPI the region adds beyond the catalogue."""
 
     name: Name
-    family: Literal["economic", "socio_cultural", "reputational"]
+    family: KpiFamily
     unit: Name
-    direction: Literal["increase", "decrease"] = "increase"
+    direction: KpiDirection = "increase"
     definition: LongText = ""
 
 
@@ -430,7 +444,7 @@ class MeasureDecision(Model):
 
     measure: Name
     cluster: Short | None = None
-    action: Literal["keep", "adjust", "drop"]
+    action: ReviewAction
     reason: LongText
     change: LongText = ""  # for `adjust`: what changes next cycle
 
@@ -464,7 +478,7 @@ class KpiResult(Model):
     year: Year | None
     actual: Value | None
     planned: Value | None
-    status: Literal["on_track", "at_risk", "off_track", "no_data"]
+    status: KpiVerdict
 
 
 class CycleSummary(Model):

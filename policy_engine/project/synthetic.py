@@ -12,6 +12,7 @@ import random
 from datetime import date, timedelta
 
 from policy_engine.method.catalogue import Catalogue
+from policy_engine.method.vocabulary import EVENT_KINDS, FUNDING_SOURCES, KPI_FAMILIES, LEVELS, PILOT_STATUSES, SECTORS
 from policy_engine.project.model import (
     Actor,
     Cluster,
@@ -56,7 +57,6 @@ WORDS = [
     "фестиваль",
     "легенда",
 ]
-LAYERS = ["historical", "cultural", "environmental", "social", "technological"]
 FIRST_YEAR = 2026
 
 
@@ -76,13 +76,14 @@ def large_project(
     """A project of the given size over every catalogue industry (16), all six iterations filled."""
     rnd = random.Random(seed)
     industries = [i.id for i in catalogue.industries]
+    components, layers = catalogue.vocabulary("component"), catalogue.vocabulary("layer")
     els = [
         IdentityElement(
             id=f"el-{i}",
             name=f"{_phrase(rnd, 3)} №{i}",
             description=_phrase(rnd, 12),
-            component=rnd.choice(["material", "symbolic"]),
-            layer=LAYERS[i % len(LAYERS)],
+            component=rnd.choice(components),
+            layer=layers[i % len(layers)],
             municipality=rnd.choice(MUNICIPALITIES),
             scores=Scores(uniqueness=rnd.randint(1, 5), recognition=rnd.randint(1, 5), vitality=rnd.randint(1, 5)),
             industries=rnd.sample(industries, rnd.randint(1, 3)),
@@ -98,8 +99,8 @@ def large_project(
         Actor(
             id=f"actor-{i}",
             name=f"{_phrase(rnd, 2)} {i}",
-            sector=rnd.choice(["government", "university", "business", "community"]),
-            level=rnd.choice(["federal", "regional", "municipal"]),
+            sector=rnd.choice(SECTORS),
+            level=rnd.choice(LEVELS),
             industries=rnd.sample(industries, 2),
         )
         for i in range(24)
@@ -146,21 +147,18 @@ def large_project(
                 measures=[catalogue.measures[i % len(catalogue.measures)].id],
                 owner=_phrase(rnd, 3),
                 partners=[_phrase(rnd, 2) for _ in range(2)],
-                budget={
-                    s: round(rnd.uniform(1, 40), 1)
-                    for s in rnd.sample(["federal", "regional", "municipal", "private"], 2)
-                },
+                budget={s: round(rnd.uniform(1, 40), 1) for s in rnd.sample(FUNDING_SOURCES, 2)},
                 start=begin,
                 end=end,
                 milestones=steps,
-                status=rnd.choice(["planned", "running", "delivered", "stalled"]),
+                status=rnd.choice(PILOT_STATUSES[:4]),  # none cancelled
                 success_story=_phrase(rnd, 30) if i % 5 == 0 else None,
             )
         )
     events = [
         Event(
             name=f"{_phrase(rnd, 2)} {i + 1}",
-            kind=rnd.choice(["festival", "exhibition", "market", "forum"]),
+            kind=rnd.choice(EVENT_KINDS[:4]),
             start=start + timedelta(days=rnd.randint(0, 700)),
             venue=_phrase(rnd, 2),
             municipality=rnd.choice(MUNICIPALITIES),
@@ -184,7 +182,7 @@ def large_project(
                 else CustomKpi(
                     name=f"{_phrase(rnd, 2)} (KPI {i + 1})",
                     unit="ед.",
-                    family=rnd.choice(["economic", "socio_cultural", "reputational"]),
+                    family=rnd.choice(KPI_FAMILIES),
                 ),
                 targets={y: round(base * (1 + 0.05 * (y - FIRST_YEAR + 1)), 1) for y in target_years},
                 actuals={

@@ -155,6 +155,8 @@ def references(project: Project, catalogue: Catalogue) -> list[Issue]:
     kpis = {k.id for k in catalogue.kpis}
     cluster_types = {t.id for t in catalogue.cluster_types}
     countries = {c.id for c in catalogue.countries}
+    components, layers = set(catalogue.vocabulary("component")), set(catalogue.vocabulary("layer"))
+    significance = set(catalogue.vocabulary("significance"))
     elements = {e.id for e in project.identity_elements}
     actors = {a.id for a in project.actors}
     clusters = {c.id for c in project.clusters}
@@ -186,6 +188,8 @@ def references(project: Project, catalogue: Catalogue) -> list[Issue]:
                 Issue(code="duplicate_name", path=("region", "municipalities", i, "name"), values={"value": m.name})
             )
     for i, e in enumerate(project.identity_elements):
+        need(e.component, components, "component", "identity_elements", i, "component")
+        need(e.layer, layers, "layer", "identity_elements", i, "layer")
         each(e.industries, industries, "industry", "identity_elements", i, "industries")
     for i, rec in enumerate(project.economy.employment):
         need(rec.industry, industries | {"non_creative"}, "industry", "economy", "employment", i, "industry")
@@ -204,6 +208,7 @@ def references(project: Project, catalogue: Catalogue) -> list[Issue]:
     overridden: set[str] = set()
     for i, o in enumerate(project.overrides):
         need(o.industry, industries, "industry", "overrides", i, "industry")
+        need(o.significance, significance, "significance", "overrides", i, "significance")
         if o.industry in overridden:
             out.append(Issue(code="overridden_twice", path=("overrides", i, "industry"), values={"value": o.industry}))
         overridden.add(o.industry)

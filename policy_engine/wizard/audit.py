@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from statistics import fmean
-from typing import Any, get_args
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -17,11 +17,12 @@ from policy_engine.diagnostics.location_quotients import location_quotients
 from policy_engine.diagnostics.register import Cell
 from policy_engine.diagnostics.rules import classify_all
 from policy_engine.i18n import LANGS, t
-from policy_engine.method.catalogue import LEVELS, Catalogue
+from policy_engine.method.catalogue import Catalogue
+from policy_engine.method.vocabulary import LEVELS, SECTORS
 from policy_engine.project.cells import choice, choices, slug, text, whole
 from policy_engine.project.edits import Edit, build, finish, is_blank_row, match_by_id, refuse, unique_id
 from policy_engine.project.issues import Issue
-from policy_engine.project.model import Actor, IdentityElement, Project, Sector
+from policy_engine.project.model import Actor, IdentityElement, Project, Scores
 
 ELEMENT_COLUMNS = [
     "id",
@@ -36,8 +37,7 @@ ELEMENT_COLUMNS = [
     "description",
 ]
 ACTOR_COLUMNS = ["id", "name", "sector", "level", "municipality", "industries"]
-SCORE_COLUMNS = ("uniqueness", "recognition", "vitality")
-SIGNIFICANCE_RANK = {"low": 1, "medium": 2, "high": 3}
+SCORE_COLUMNS = tuple(Scores.model_fields)  # the criteria of seeds/identity.yaml, one field each
 
 
 def element_rows(project: Project) -> list[dict[str, Any]]:
@@ -66,7 +66,7 @@ def vocabularies(catalogue: Catalogue, country: str = "RU") -> dict[str, dict[st
         "component": {c.id: c.name for c in catalogue.identity.components},
         "layer": {lyr.id: lyr.name for lyr in catalogue.identity.layers},
         "industries": {i.id: i.name for i in catalogue.industries},
-        "sector": {s: {lg: t(f"sector.{s}", lg) for lg in LANGS} for s in get_args(Sector)},
+        "sector": {s: {lg: t(f"sector.{s}", lg) for lg in LANGS} for s in SECTORS},
         "level": {lvl: levels.get(lvl, lvl) for lvl in LEVELS},
     }
 
@@ -218,6 +218,11 @@ def save_element(project: Project, catalogue: Catalogue, values: dict[str, Any],
         "id": element_id or "",
     }
     others = [r for r in element_rows(project) if r["id"] != element_id]
+    taken = _named(row.get("name"), [e.name for e in project.identity_elements if e.id != element_id])
+    if taken:  # a second element of the same name was a double click, or the same thing twice
+        return refuse(
+            project, [Issue(code="duplicate_name", path=("identity_elements",), item=taken, values={"value": taken})]
+        )
     if old is None:
         rows = others + [row]
     else:
@@ -234,7 +239,20 @@ def set_actors(project: Project, catalogue: Catalogue, rows: list[dict[str, Any]
     return finish(project, with_actors(project, actors), catalogue)
 
 
+def _named(name: Any, names: list[str]) -> str | None:
+    """The existing name that `name` repeats (case, ё/е and spacing aside), or None."""
+
+    def key(text: Any) -> str:
+        return " ".join(str(text or "").casefold().replace("ё", "е").split())
+
+    wanted = key(name)
+    return next((n for n in names if wanted and key(n) == wanted), None)
+
+
 def add_actor(project: Project, catalogue: Catalogue, values: dict[str, Any]) -> Edit:
+    taken = _named(values.get("name"), [a.name for a in project.actors])
+    if taken:
+        return refuse(project, [Issue(code="duplicate_name", path=("actors",), item=taken, values={"value": taken})])
     rows = actor_rows(project) + [{**values, "id": ""}]
     actors, issues = actors_from_rows(rows, catalogue, project.actors, project.region.country)
     issues = [i.model_copy(update={"row": None}) for i in issues]
@@ -254,7 +272,7 @@ def strength_by_layer(project: Project, catalogue: Catalogue) -> list[dict[str, 
             "strength": round(fmean(groups[(layer.id, comp)]), 2) if groups[(layer.id, comp)] else 0.0,
         }
         for layer in catalogue.identity.layers
-        for comp in ("material", "symbolic")
+        for comp in catalogue.vocabulary("component")
     ]
 
 
@@ -294,7 +312,7 @@ def priority_matrix(project: Project, catalogue: Catalogue) -> list[PriorityPoin
             PriorityPoint(
                 industry=d.industry,
                 significance=d.significance,
-                significance_rank=SIGNIFICANCE_RANK[d.significance],
+                significance_rank=catalogue.rules.order.index(d.significance) + 1,
                 identity_strength=round(strength, 2),
                 lq=round(best_lq.get(d.industry, 0.0), 3),
                 employees=by_ind.get(d.industry, 0.0) if total else 0.0,

@@ -14,6 +14,7 @@ from typing import Any
 
 from policy_engine.i18n import LANGS, t
 from policy_engine.method.catalogue import Catalogue
+from policy_engine.method.vocabulary import MUNICIPALITY_KINDS, SIGNATORY_STAGES
 from policy_engine.project.cells import blank, choice, day, slug, text
 from policy_engine.project.edits import Edit, build, finish, is_blank_row, refuse
 from policy_engine.project.issues import Issue
@@ -134,7 +135,7 @@ def set_municipalities(project: Project, catalogue: Catalogue, rows: list[dict[s
     cannot be removed while the cluster names it."""
     out: list[Municipality] = []
     issues: list[Issue] = []
-    kinds = {k: {lg: t(f"frame.kind.{k}", lg) for lg in LANGS} for k in ("city", "district", "other")}
+    kinds = {k: {lg: t(f"frame.kind.{k}", lg) for lg in LANGS} for k in MUNICIPALITY_KINDS}
     for n, row in enumerate(rows, start=1):
         if is_blank_row(row, MUNICIPALITY_COLUMNS):
             continue
@@ -287,7 +288,7 @@ def set_sign_off(
         )
         issues += problems
         group += [m] if m else []
-    stages = {s: {lg: t(f"roadmap.sign.{s}", lg) for lg in LANGS} for s in ("approved", "agreed", "prepared")}
+    stages = {s: {lg: t(f"roadmap.sign.{s}", lg) for lg in LANGS} for s in SIGNATORY_STAGES}
     signs: list[Signatory] = []
     for n, row in enumerate(signatories, start=1):
         if is_blank_row(row, SIGNATORY_COLUMNS):

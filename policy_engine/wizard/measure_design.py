@@ -23,7 +23,8 @@ import altair as alt
 from policy_engine.diagnostics.rules import Decision, MeasureRef, measures_for_levels
 from policy_engine.i18n import LANGS, strings, t
 from policy_engine.i18n import day as written_day
-from policy_engine.method.catalogue import LEVELS, MEASURE_TYPES, Catalogue
+from policy_engine.method.catalogue import Catalogue
+from policy_engine.method.vocabulary import LEVELS, MEASURE_TYPES
 from policy_engine.project import edits
 from policy_engine.project.cells import blank, choice, day, text
 from policy_engine.project.edits import Edit
@@ -31,7 +32,6 @@ from policy_engine.project.issues import Issue
 from policy_engine.project.model import Override, Project, SelectedMeasure
 
 MEASURE_COLUMNS = ["cluster", "measure", "owner", "budget", "start", "end", "note"]
-SIGNIFICANCE_ORDER = ("high", "medium", "low")  # as the method's table reads, strongest identity first
 REGION_WIDE = "—"  # the cluster key of measures for the whole region (SelectedMeasure.cluster None); never a slug
 LABEL_SEPARATOR = " · "  # a measure's label in the table: "title · level · type"; a pasted label is read by its title
 # Where an issue points: the field names of this page's issues have their own labels (field.<name> in
@@ -86,7 +86,7 @@ def classification_rows(
             "levels": ", ".join(names[lvl] for lvl in d.levels),
             "measures": len(d.measures),
             "overridden": d.overridden,
-            "rank": SIGNIFICANCE_ORDER.index(d.significance),
+            "rank": catalogue.rules.highest_first.index(d.significance),
         }
         for d in decisions
     ]
@@ -101,7 +101,8 @@ def industry_options(catalogue: Catalogue) -> dict[str, Any]:
 
 
 def significance_options(catalogue: Catalogue) -> dict[str, Any]:
-    return {s: catalogue.rules.group(s).name for s in SIGNIFICANCE_ORDER}
+    """Significance groups as the method's table reads them, strongest identity first -> their names."""
+    return {s: catalogue.rules.group(s).name for s in catalogue.rules.highest_first}
 
 
 def set_override(
@@ -135,7 +136,7 @@ def set_override(
                 issues.append(Issue(code="required", path=(OVERRIDE_FIELD[field],)))
     data = {
         "industry": picked["industry"] or "-",
-        "significance": picked["significance"] or "high",
+        "significance": picked["significance"] or catalogue.rules.highest_first[0],
         "justification": text(justification),
         "by": text(by),
         "decided_on": decided_on or date.today(),
@@ -176,7 +177,9 @@ def remove_override(project: Project, catalogue: Catalogue, industry: Any) -> Ed
 
 def matrix_choices(catalogue: Catalogue) -> list[str]:
     """What the matrix can be shown for: each significance group, then each industry."""
-    return [f"significance:{s}" for s in SIGNIFICANCE_ORDER] + [f"industry:{i.id}" for i in catalogue.industries]
+    return [f"significance:{s}" for s in catalogue.rules.highest_first] + [
+        f"industry:{i.id}" for i in catalogue.industries
+    ]
 
 
 def measures_for_choice(choice: str, decisions: Iterable[Decision], catalogue: Catalogue) -> tuple[MeasureRef, ...]:

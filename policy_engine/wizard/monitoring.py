@@ -3,20 +3,19 @@ annual review's suggestions, and the results a closing cycle carries forward.
 
 Regional strategies die when nobody checks the indicators until the next strategy is due; so the
 status of every KPI is computed from its own actuals against the path the region planned, and the
-rule (seeds/monitoring.yaml) is shown with it, so nobody has to trust a traffic light blindly.
+rule (seeds/monitoring.yaml, read through the catalogue) is shown with it, so nobody has to trust a
+traffic light blindly.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
-from pathlib import Path
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from policy_engine.i18n import strings, t
-from policy_engine.method.catalogue import SEEDS_DIR, Catalogue, SourceRef
+from policy_engine.method.catalogue import Catalogue, StatusRules, default_catalogue
+from policy_engine.method.vocabulary import KPI_FAMILIES, REVIEW_ACTIONS, KpiVerdict
 from policy_engine.project import edits
 from policy_engine.project.cells import blank, choice, day, slug, text
 from policy_engine.project.edits import Edit
@@ -30,27 +29,11 @@ from policy_engine.project.model import (
     MeasureDecision,
     Project,
 )
-from policy_engine.seedfile import read_yaml
-
-Status = Literal["on_track", "at_risk", "off_track", "no_data"]
-RULES_PATH = SEEDS_DIR / "monitoring.yaml"
 
 
-class StatusRules(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    on_track: float = Field(gt=0, le=1)
-    at_risk: float = Field(ge=0, le=1)
-    flat_tolerance: float = Field(ge=0, lt=1)
-    source: SourceRef
-
-    def model_post_init(self, _: object) -> None:
-        if self.at_risk > self.on_track:
-            raise ValueError("at_risk must not be above on_track")
-
-
-@lru_cache(maxsize=4)
-def load_rules(path: Path | str = RULES_PATH) -> StatusRules:
-    return StatusRules.model_validate(read_yaml(Path(path)))
+def load_rules(catalogue: Catalogue | None = None) -> StatusRules:
+    """The KPI status rule of seeds/monitoring.yaml, as the catalogue loaded and checked it."""
+    return (catalogue or default_catalogue()).monitoring
 
 
 class KpiStatus(BaseModel):
@@ -62,7 +45,7 @@ class KpiStatus(BaseModel):
     actual: float | None
     planned: float | None
     progress: float | None  # share of the planned change achieved (None when no change was planned)
-    status: Status
+    status: KpiVerdict
 
     def explain(self, lang: str, rules: StatusRules | None = None) -> str:
         """The rule, with this KPI's numbers, in the user's language."""
@@ -118,7 +101,7 @@ def status(
     track: KpiTrack, catalogue: Catalogue, year: int | None = None, rules: StatusRules | None = None
 ) -> KpiStatus:
     """The KPI's status in `year` (default: the latest year with an actual after the baseline year)."""
-    rules = rules or load_rules()
+    rules = rules or load_rules(catalogue)
     if year is None:
         later = [y for y in track.actuals if y > track.baseline_year]
         year = max(later) if later else None
@@ -131,7 +114,7 @@ def status(
     change = plan - track.baseline
     if abs(change) < 1e-12:  # nothing planned to change: compare with the planned value itself
         shortfall = sign * (plan - actual) / abs(plan) if plan else sign * (plan - actual)
-        verdict: Status = (
+        verdict: KpiVerdict = (
             "on_track" if shortfall <= 0 else "at_risk" if shortfall <= rules.flat_tolerance else "off_track"
         )
         return KpiStatus(kpi=track.kpi, year=year, actual=actual, planned=plan, progress=None, status=verdict)
@@ -253,8 +236,6 @@ def carry_forward(project: Project, catalogue: Catalogue, closed_on: date) -> Pr
 # --- tables of the monitoring page: edit operations ----------------------------------------------
 # Each returns an `edits.Edit` (policy_engine/project/edits.py); a bad row is a coded issue naming the row.
 
-FAMILIES = ("economic", "socio_cultural", "reputational")
-ACTIONS = ("keep", "adjust", "drop")
 YEAR_COLUMNS = ["year", "target", "actual"]
 FEEDBACK_COLUMNS = ["received", "source", "issue", "opportunity", "response"]
 DECISION_COLUMNS = ["measure", "cluster", "action", "reason", "change", "suggested"]
@@ -262,12 +243,12 @@ DECISION_COLUMNS = ["measure", "cluster", "action", "reason", "change", "suggest
 
 def family_options() -> dict[str, dict[str, str]]:
     """KPI families with their names in ru/kk/en (a pasted name is read as its family)."""
-    return {f: strings()[f"roadmap.family.{f}"] for f in FAMILIES}
+    return {f: strings()[f"roadmap.family.{f}"] for f in KPI_FAMILIES}
 
 
 def action_options() -> dict[str, dict[str, str]]:
     """Review decisions (keep, adjust, drop) with their names in ru/kk/en."""
-    return {a: strings()[f"monitoring.action.{a}"] for a in ACTIONS}
+    return {a: strings()[f"monitoring.action.{a}"] for a in REVIEW_ACTIONS}
 
 
 class _Cells:

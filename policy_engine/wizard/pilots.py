@@ -13,21 +13,20 @@ from typing import Any
 
 from policy_engine.i18n import strings
 from policy_engine.method.catalogue import Catalogue
+from policy_engine.method.vocabulary import FUNDING_SOURCES, PILOT_STATUSES
 from policy_engine.project import edits
 from policy_engine.project.cells import blank, choice, choices, day, items, slug, text
 from policy_engine.project.edits import Edit
 from policy_engine.project.issues import Issue
-from policy_engine.project.model import FUNDING_SOURCES_ORDER, Milestone, Pilot, Project, SingleWindow
+from policy_engine.project.model import Milestone, Pilot, Project, SingleWindow
 
-SOURCES = FUNDING_SOURCES_ORDER
-STATUSES = ("planned", "running", "delivered", "stalled", "cancelled")
-PILOT_COLUMNS = ["id", "name", "cluster", "owner", "partners", *SOURCES, "start", "end", "status"]
+PILOT_COLUMNS = ["id", "name", "cluster", "owner", "partners", *FUNDING_SOURCES, "start", "end", "status"]
 MILESTONE_COLUMNS = ["name", "due", "done"]
 
 
 def status_options() -> dict[str, dict[str, str]]:
     """Pilot statuses with their names in ru/kk/en (a pasted name is read as its status)."""
-    return {s: strings()[f"roadmap.status.{s}"] for s in STATUSES}
+    return {s: strings()[f"roadmap.status.{s}"] for s in PILOT_STATUSES}
 
 
 def pilot_rows(project: Project) -> list[dict[str, Any]]:
@@ -38,7 +37,7 @@ def pilot_rows(project: Project) -> list[dict[str, Any]]:
             "cluster": p.cluster,
             "owner": p.owner,
             "partners": "; ".join(p.partners),
-            **{s: p.budget.get(s, 0.0) for s in SOURCES},
+            **{s: p.budget.get(s, 0.0) for s in FUNDING_SOURCES},
             "start": p.start,
             "end": p.end,
             "status": p.status,
@@ -67,7 +66,7 @@ def _money(value: Any) -> float:
 def _blank_pilot_row(row: dict[str, Any]) -> bool:
     """A new row left empty: no text, no date, no money (a status alone is the column's default)."""
     return edits.is_blank_row(row, ["name", "cluster", "owner", "partners", "start", "end"]) and not any(
-        not blank(row.get(s)) and str(row.get(s)).strip() not in ("0", "0.0") for s in SOURCES
+        not blank(row.get(s)) and str(row.get(s)).strip() not in ("0", "0.0") for s in FUNDING_SOURCES
     )
 
 
@@ -82,7 +81,7 @@ def _pilot(
     start = _cell(row.get("start"), day, "a_date", "start", n, name, issues)
     end = _cell(row.get("end"), day, "a_date", "end", n, name, issues)
     budget = {}
-    for s in SOURCES:
+    for s in FUNDING_SOURCES:
         amount = _cell(row.get(s), _money, "a_number", s, n, name, issues)
         if amount:
             budget[s] = amount
@@ -255,13 +254,13 @@ def money_rows(
             if amount:
                 sums[(source, cluster_label.get(p.cluster, p.cluster or ""))] += amount
     return [
-        {"source_label": source_label[s], "order": SOURCES.index(s), "cluster_label": c, "budget": v}
+        {"source_label": source_label[s], "order": FUNDING_SOURCES.index(s), "cluster_label": c, "budget": v}
         for (s, c), v in sums.items()
     ]
 
 
 def totals(project: Project) -> dict[str, float]:
     """Pilot money by source, and in all."""
-    out = {s: sum(p.budget.get(s, 0.0) for p in project.pilots) for s in SOURCES}
+    out = {s: sum(p.budget.get(s, 0.0) for p in project.pilots) for s in FUNDING_SOURCES}
     out["total"] = sum(out.values())
     return out

@@ -7,13 +7,13 @@ from typing import Any
 
 from policy_engine.i18n import strings
 from policy_engine.method.catalogue import Catalogue
+from policy_engine.method.vocabulary import EVENT_KINDS
 from policy_engine.project import edits
 from policy_engine.project.cells import choice, day, text
 from policy_engine.project.edits import Edit
 from policy_engine.project.issues import Issue
 from policy_engine.project.model import Event, Project, Story
 
-KINDS = ("festival", "exhibition", "market", "forum", "competition", "other")
 EVENT_COLUMNS = ["id", "name", "kind", "start", "end", "venue", "municipality", "audience", "cluster"]
 STORY_PARTS = ("place", "tradition", "people", "today")
 STORY_COLUMNS = ["cluster", *STORY_PARTS]
@@ -27,7 +27,7 @@ def lines(value: str | list[str] | None) -> list[str]:
 
 def kind_options() -> dict[str, dict[str, str]]:
     """Event kinds with their names in ru/kk/en (a pasted name is read as its kind)."""
-    return {k: strings()[f"roadmap.event.{k}"] for k in KINDS}
+    return {k: strings()[f"roadmap.event.{k}"] for k in EVENT_KINDS}
 
 
 def set_platform(

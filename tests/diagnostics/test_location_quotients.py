@@ -90,6 +90,45 @@ def test_bad_benchmarks(catalogue, text, message):
         read_benchmark(text.encode("utf-8"), catalogue)
 
 
+# A benchmark may list every industry of its total: the industries may add up to the total, never
+# beyond it. Decimal figures (thousands, or full-time equivalents) that add up exactly on paper can sum
+# a hair above the total in floats (0.1 + 0.2 = 0.30000000000000004), which is not "more".
+@pytest.mark.parametrize(
+    "text, by_industry, total",
+    [
+        pytest.param(
+            "industry;employees\ncinema;4\nmusic;6\ntotal;10\n", {"cinema": 4, "music": 6}, 10, id="add up to the total"
+        ),
+        pytest.param(
+            "industry;employees\ncinema;10\ntotal;10\n", {"cinema": 10}, 10, id="one industry is the whole total"
+        ),
+        pytest.param(
+            "industry;employees\ncinema;0,1\nmusic;0,2\ntotal;0,3\n",
+            {"cinema": 0.1, "music": 0.2},
+            0.3,
+            id="decimals that add up on paper, not in floats",
+        ),
+        pytest.param(
+            "industry;employees\ncinema;4\nmusic;5\ntotal;10\n", {"cinema": 4, "music": 5}, 10, id="below the total"
+        ),
+    ],
+)
+def test_benchmarks_whose_industries_reach_the_total_are_accepted(catalogue, text, by_industry, total):
+    assert read_benchmark(text.encode("utf-8"), catalogue) == Benchmark(total=total, by_industry=by_industry)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("industry;employees\ncinema;4\nmusic;7\ntotal;10\n", id="one person over"),
+        pytest.param("industry;employees\ncinema;0,1\nmusic;0,201\ntotal;0,3\n", id="a thousandth over, in decimals"),
+    ],
+)
+def test_benchmarks_whose_industries_pass_the_total_are_refused(catalogue, text):
+    with pytest.raises(RegisterError, match="add up to more than its total"):
+        read_benchmark(text.encode("utf-8"), catalogue)
+
+
 def test_creative_share_of_grp_against_the_nation(sample):
     shares = {s.year: s for s in gva_shares(sample.economy)}
     assert sorted(shares) == list(range(2018, 2024))

@@ -18,6 +18,8 @@ from policy_engine.diagnostics.register import (
     NON_CREATIVE,
     RegisterError,
     RegisterLayout,
+    crosswalk,
+    industry_of,
     inspect_register,
     match_columns,
     parse_number,
@@ -210,6 +212,63 @@ def test_crosswalk_changes_move_add_and_drop_codes(catalogue):
         ("A", "folk_crafts"): (1, 7.0),
     }
     assert after.crosswalk_changes == 4
+
+
+# The longest code of the crosswalk that a code starts with decides, whatever order the table holds the
+# codes in: OKVED2 32.99 ("other manufacturing n.e.c.") is not creative while its sub-class 32.99.8 (folk
+# art and craft articles) is, and a project may move a class while the catalogue keeps a sub-class of it.
+# A lookup that took the shortest or the first matching code would pass every case where class and
+# sub-class share an industry; these are the ones where they do not.
+LONGEST_MATCH = [
+    # table (code -> industry, None = not creative), code, industry
+    pytest.param(
+        {"32.99": None, "32.99.8": "folk_crafts"}, "32.99.8", "folk_crafts", id="sub-class listed after its class"
+    ),
+    pytest.param(
+        {"32.99.8": "folk_crafts", "32.99": None}, "32.99.8", "folk_crafts", id="sub-class listed before its class"
+    ),
+    pytest.param(
+        {"32.99": None, "32.99.8": "folk_crafts"}, "32.99.1", NON_CREATIVE, id="another sub-class falls to the class"
+    ),
+    pytest.param(
+        {"32.99": "design", "32.99.8": "folk_crafts"}, "32.99.8", "folk_crafts", id="class and sub-class both creative"
+    ),
+    pytest.param({"32.99": "design", "32.99.8": "folk_crafts"}, "32.99", "design", id="the class itself"),
+    pytest.param({"32.99.8": "folk_crafts"}, "32.99", NON_CREATIVE, id="a class is not its sub-class"),
+]
+
+
+@pytest.mark.parametrize("table, code, industry", LONGEST_MATCH)
+def test_industry_of_takes_the_longest_matching_code(table, code, industry):
+    assert industry_of(code, table) == industry
+
+
+# The same through the catalogue's crosswalk with a project's changes (the table the import uses):
+# the catalogue lists 59.11 (cinema) and 32.99.8 (folk crafts); a change adds a finer or a coarser code.
+CROSSWALK_CHANGES = [
+    # change (code, industry), code of a register row, its industry
+    pytest.param(("59.11.1", "media"), "59.11.1", "media", id="a finer code added after its class"),
+    pytest.param(("59.11.1", "media"), "59.11", "cinema", id="the class keeps its industry"),
+    pytest.param(("59.11.1", "media"), "59.11.2", "cinema", id="another sub-class keeps the class's"),
+    pytest.param(("32.99", "design"), "32.99.8", "folk_crafts", id="a coarser code added: the sub-class keeps its"),
+    pytest.param(("32.99", "design"), "32.99.1", "design", id="a coarser code added: its other sub-classes follow it"),
+    pytest.param(("59.11", None), "59.11.1", NON_CREATIVE, id="a class dropped takes its sub-classes"),
+]
+
+
+@pytest.mark.parametrize("change, code, industry", CROSSWALK_CHANGES)
+def test_crosswalk_changes_and_the_longest_match(catalogue, change, code, industry):
+    moved = CrosswalkChange(code=change[0], industry=change[1], reason="the region's own list says so")
+    assert industry_of(code, crosswalk(catalogue, [moved])) == industry
+
+
+def test_the_import_takes_the_longest_match(catalogue):
+    data = b"code;municipality;employees\n32.99.8;A;12\n32.99;A;2500\n32.99.1;A;3\n"
+    moved = CrosswalkChange(code="32.99", industry="design", reason="other manufacturing is design workshops here")
+    assert as_dict(read_register(data, catalogue, [moved])) == {
+        ("A", "folk_crafts"): (1, 12.0),
+        ("A", "design"): (2, 2503.0),
+    }
 
 
 def test_crosswalk_change_needs_a_reason():

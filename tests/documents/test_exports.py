@@ -43,15 +43,17 @@ def rows_with(texts: list[str]) -> list[dict]:
     return [{"name": text, "count": -5, "share": 0.25, "day": date(2026, 3, 1), "done": True} for text in texts]
 
 
-def read_csv(data: bytes) -> list[list[str]]:
+def read_csv(data: bytes, delimiter: str = ",") -> list[list[str]]:
     assert data.startswith(b"\xef\xbb\xbf"), "no UTF-8 byte-order mark: Excel reads the file as Windows-1251"
-    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=delimiter))
 
 
 def read_xlsx(data: bytes) -> list[list]:
+    """The cells as a spreadsheet shows them: a text cell with Excel's quote-prefix style reads as `'` + its
+    text (what one types into Excel to get it), so the tests compare with `neutralise` either way."""
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row), "a formula cell in the export"
-    return [[c.value for c in row] for row in sheet.iter_rows()]
+    return [["'" + c.value if c.quotePrefix else c.value for c in row] for row in sheet.iter_rows()]
 
 
 @pytest.mark.parametrize(
@@ -89,6 +91,24 @@ def test_xlsx_neutralises_formulas_and_keeps_types():
         assert r[2] == 0.25
         assert r[3] == datetime(2026, 3, 1)  # a date cell (openpyxl reads dates back as datetimes)
         assert r[4] is True
+
+
+def test_the_xlsx_keeps_the_text_as_typed_and_marks_it_with_excels_quote_prefix():
+    data = exports.table_xlsx(rows_with(FORMULAS[:1] + ["Өскемен"]), COLUMNS, HEADERS)
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    quoted, plain = sheet["A2"], sheet["A3"]
+    assert (quoted.value, quoted.data_type, quoted.quotePrefix) == (FORMULAS[0], "s", True)
+    assert (plain.value, plain.quotePrefix) == ("Өскемен", False)
+
+
+@pytest.mark.parametrize("lang, delimiter, share", [("ru", ";", "0,25"), ("kk", ";", "0,25"), ("en", ",", "0.25")])
+def test_the_csv_uses_the_readers_separators(lang, delimiter, share):
+    """Excel opens a CSV with the system's list separator: ';' and a decimal comma in Russian and Kazakh."""
+    data = exports.table_csv(rows_with(["Өскемен; Риддер", "=1"]), COLUMNS, HEADERS, lang=lang)
+    header, *body = read_csv(data, delimiter)
+    assert header == HEADERS
+    assert body[0] == ["Өскемен; Риддер", "-5", share, "2026-03-01", "TRUE"]
+    assert body[1][0] == "'=1"
 
 
 def test_a_header_from_the_users_file_is_neutralised_too():

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from policy_engine.method.catalogue import LEVELS, SourceRef, Text, cite, load_catalogue, locator_text
+from policy_engine.method.catalogue import SourceRef, Text, cite, load_catalogue, locator_text
+from policy_engine.method.vocabulary import KPI_FAMILIES, LEVELS
 from policy_engine.seedfile import SeedError
 
 CANONICAL = [
@@ -66,6 +67,8 @@ def test_everything_cites_a_known_source(catalogue):
     cited += [i.source for i in catalogue.industries] + [k.source for k in catalogue.kpis]
     cited += [g.source for g in catalogue.rules.significance] + [catalogue.rules.evidence.source]
     cited += [t.source for t in catalogue.cluster_types] + [c.source for c in catalogue.countries]
+    cited += [catalogue.growth_points.source, catalogue.monitoring.source]
+    cited += [c.source for c in catalogue.growth_points.components.values()]
     assert cited and all(s.doc in known and locator_text(s.locator, "en").strip() for s in cited)
     for ind in catalogue.industries:
         assert all(ref in known for code in ind.codes for ref in code.refs)
@@ -78,7 +81,7 @@ def test_measure_titles_are_russian_and_kazakh_text(catalogue):
 
 
 def test_kpis_cover_three_families(catalogue):
-    assert {k.family for k in catalogue.kpis} == {"economic", "socio_cultural", "reputational"}
+    assert {k.family for k in catalogue.kpis} == set(KPI_FAMILIES) == {"economic", "socio_cultural", "reputational"}
 
 
 def test_identity_construct(catalogue):
@@ -172,21 +175,6 @@ def test_duplicate_id(seeds_copy):
     assert "field id: 'fed_targeted_loans' is already used by entry 1" in error_of(seeds_copy)
 
 
-def test_duplicate_yaml_key_is_refused(seeds_copy):
-    path = seeds_copy / "cluster_types.yaml"
-    path.write_text(
-        path.read_text(encoding="utf-8").replace("- id: dependent\n", "- id: dependent\n  id: dependent2\n"),
-        encoding="utf-8",
-    )
-    msg = error_of(seeds_copy)
-    assert "cluster_types.yaml: line" in msg and "duplicate key 'id'" in msg
-
-
-def test_yaml_syntax_error_names_line(seeds_copy):
-    (seeds_copy / "countries.yaml").write_text("- id: RU\n  name: {en: [unclosed\n", encoding="utf-8")
-    assert re.search(r"countries\.yaml: line \d+", error_of(seeds_copy))
-
-
 def test_bad_threshold(seeds_copy):
     edit(seeds_copy, "rules.yaml", lambda d: d["evidence"].update(min_audit_elements=0))
     assert "rules.yaml, field evidence.min_audit_elements: Input should be greater than or equal to 1" in error_of(
@@ -248,6 +236,86 @@ def test_significance_group_with_an_unknown_level(seeds_copy):
     assert "rules.yaml, field significance[0].levels[1]" in error_of(seeds_copy)
 
 
+def test_an_industry_in_no_significance_group(seeds_copy):
+    """Industries name a group of rules.yaml, the one list of significance groups."""
+    edit(seeds_copy, "rules.yaml", lambda d: d["significance"][2].update(id="very_high"))
+    msg = error_of(seeds_copy)
+    assert (
+        "industries.yaml: entry 2 ('cultural_heritage'), field significance: 'high' is not a significance group" in msg
+    )
+
+
+def test_a_higher_group_that_grants_fewer_levels(seeds_copy):
+    edit(seeds_copy, "rules.yaml", lambda d: d["significance"][2].update(levels=["federal"]))
+    assert "'high' (federal) after 'medium' (federal, regional)" in error_of(seeds_copy)
+
+
+# The growth-point score and the KPI status rule are seed files like the others: loaded, checked and
+# source-checked at load with the whole catalogue.
+
+
+@pytest.mark.parametrize("file", ["growth_points.yaml", "monitoring.yaml"])
+def test_every_seed_file_cites_known_sources(seeds_copy, file):
+    edit(seeds_copy, file, lambda d: d["source"].update(doc="no_such_doc"))
+    assert f"{file}: field source: source 'no_such_doc' is not in sources.yaml" in error_of(seeds_copy)
+
+
+def test_a_growth_component_cites_a_known_source(seeds_copy):
+    edit(seeds_copy, "growth_points.yaml", lambda d: d["components"]["support"]["source"].update(doc="no_such_doc"))
+    assert "growth_points.yaml: field components.support, field source: source 'no_such_doc'" in error_of(seeds_copy)
+
+
+@pytest.mark.parametrize("file", ["growth_points.yaml", "monitoring.yaml"])
+def test_a_missing_seed_file_is_named(seeds_copy, file):
+    (seeds_copy / file).unlink()
+    assert f"{file}: file not found" in error_of(seeds_copy)
+
+
+def reweigh(**weights):
+    def change(d):
+        for name, weight in weights.items():
+            d["components"][name]["weight"] = weight
+
+    return change
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (reweigh(identity=0.4529), "the weights must add up to 1, they add up to 1.1"),
+        (lambda d: d["components"].pop("support"), "components missing: support"),
+        (
+            lambda d: d["components"].update(growth={"weight": 0, "description": "x", "source": d["source"]}),
+            "field components.growth",
+        ),
+        (lambda d: d["components"]["identity"].pop("full"), "component identity needs a `full` value"),
+        (lambda d: d["components"]["support"].update(full=1), "component support takes no `full` value"),
+        (lambda d: d["components"]["specialization"].update(full=0), "components.specialization.full"),
+        (lambda d: d["components"]["support"].update(note="x"), "components.support.note"),
+        (lambda d: d.update(extra=1), "field extra"),
+        (lambda d: d.pop("source"), "field source"),
+    ],
+)
+def test_a_bad_growth_points_file_is_refused_at_load(seeds_copy, change, message):
+    edit(seeds_copy, "growth_points.yaml", change)
+    msg = error_of(seeds_copy)
+    assert "growth_points.yaml" in msg and message in msg
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda d: d.update(at_risk=0.95), "at_risk must not be above on_track"),
+        (lambda d: d.update(flat_tolerance=1), "field flat_tolerance"),
+        (lambda d: d.pop("on_track"), "field on_track: Field required"),
+    ],
+)
+def test_a_bad_monitoring_file_is_refused_at_load(seeds_copy, change, message):
+    edit(seeds_copy, "monitoring.yaml", change)
+    msg = error_of(seeds_copy)
+    assert "monitoring.yaml" in msg and message in msg
+
+
 # --- citations in the reader's language -----------------------------------------------------------
 
 # Latin-letter names a Russian or Kazakh text may keep as they are: the project's name and the
@@ -282,10 +350,7 @@ def every_source_ref(value, found=None) -> list[SourceRef]:
 
 
 def all_citations(catalogue) -> list[SourceRef]:
-    from policy_engine.diagnostics.growth_points import load_weights
-    from policy_engine.wizard.monitoring import load_rules
-
-    return every_source_ref(catalogue) + [load_weights().source, load_rules().source]
+    return every_source_ref(catalogue)
 
 
 def test_the_walk_finds_every_kind_of_citation(catalogue):
@@ -297,9 +362,11 @@ def test_the_walk_finds_every_kind_of_citation(catalogue):
         + len(catalogue.kpis)
         + len(catalogue.countries)
         + len(catalogue.rules.rules)
-        + 3
-        + 1
-        + 2
+        + len(catalogue.rules.significance)
+        + 1  # the thresholds of the evidence
+        + 1  # the growth-point score
+        + len(catalogue.growth_points.components)
+        + 1  # the KPI status rule
         + len(catalogue.identity.components)
         + len(catalogue.identity.layers)
         + len(catalogue.identity.scores.criteria)

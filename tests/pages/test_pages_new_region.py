@@ -73,6 +73,17 @@ def test_a_project_is_created_from_the_region_name_with_the_country_currency():
     assert at.query_params["project"] == "permskii-krai"
 
 
+def test_a_new_project_is_named_by_its_region_not_its_id():
+    at = create(region="Тверская область")
+    shown = re.sub(r"\\(.)", r"\1", " ".join(m.value for m in [*at.success, *at.markdown, *at.info, *at.toast]))
+    assert "Проект «Тверская область» создан и открыт" in shown and "tverskaya" not in shown
+    at.button(key="close_project").click().run()
+    create(region="Тверская область", secret="Тверь-2026-пароль")  # a second, protected project of that region
+    at = app()
+    labels = at.selectbox(key="open_id").options
+    assert "Тверская область" in labels and "🔒 tverskaya-oblast-2" in labels, labels
+
+
 def test_a_cyrillic_or_upper_case_id_is_made_usable_and_a_short_passphrase_is_refused_in_russian():
     at = create(region="Свердловская область", ident="Урал-2026")
     assert stored("ural-2026").region.name == "Свердловская область"

@@ -9,6 +9,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from policy_engine.method.catalogue import default_catalogue
+from policy_engine.method.vocabulary import (
+    FUNDING_SOURCES,
+    KPI_DIRECTIONS,
+    KPI_FAMILIES,
+    LEVELS,
+    PILOT_STATUSES,
+    SECTORS,
+)
 from policy_engine.project.model import (
     SCHEMA_VERSION,
     Actor,
@@ -37,6 +46,9 @@ from policy_engine.project.model import (
     Tie,
     check_references,
 )
+from policy_engine.project.validation import check
+
+CATALOGUE = default_catalogue()  # the words the seeds define: components, layers, significance groups
 
 slugs = st.from_regex(r"[a-z0-9][a-z0-9_\-]{0,15}", fullmatch=True)
 # Text as people type it: Latin, Cyrillic, Kazakh letters, markup characters, emoji.
@@ -52,8 +64,8 @@ elements = st.builds(
     id=slugs,
     name=names,
     description=texts,
-    component=st.sampled_from(["material", "symbolic"]),
-    layer=st.sampled_from(["historical", "cultural", "environmental", "social", "technological"]),
+    component=st.sampled_from(CATALOGUE.vocabulary("component")),
+    layer=st.sampled_from(CATALOGUE.vocabulary("layer")),
     municipality=st.none() | names,
     scores=st.builds(Scores, uniqueness=st.integers(1, 5), recognition=st.integers(1, 5), vitality=st.integers(1, 5)),
     industries=st.lists(st.sampled_from(["folk_crafts", "music", "design"]), unique=True),
@@ -70,13 +82,13 @@ kpis = st.builds(
     | st.builds(
         CustomKpi,
         name=names,
-        family=st.sampled_from(["economic", "socio_cultural", "reputational"]),
+        family=st.sampled_from(KPI_FAMILIES),
         unit=names,
-        direction=st.sampled_from(["increase", "decrease"]),
+        direction=st.sampled_from(KPI_DIRECTIONS),
         definition=texts,
     ),
 )
-levels = st.sampled_from(["federal", "regional", "municipal"])
+levels = st.sampled_from(LEVELS)
 economy = st.builds(
     CreativeEconomy,
     currency=st.sampled_from(["KZT", "RUB"]),
@@ -102,7 +114,7 @@ actors = st.builds(
     Actor,
     id=slugs,
     name=names,
-    sector=st.sampled_from(["government", "university", "business", "community"]),
+    sector=st.sampled_from(SECTORS),
     level=levels,
     municipality=st.none() | names,
     industries=st.lists(slugs, max_size=2),
@@ -139,9 +151,9 @@ def pilots(draw):
         name=draw(names),
         start=start,
         end=start + timedelta(days=draw(st.integers(0, 2000))),
-        budget=draw(st.dictionaries(st.sampled_from(["federal", "regional", "municipal", "private"]), numbers)),
+        budget=draw(st.dictionaries(st.sampled_from(FUNDING_SOURCES), numbers)),
         milestones=draw(st.lists(st.builds(Milestone, name=names, due=dates, done=st.booleans()), max_size=3)),
-        status=draw(st.sampled_from(["planned", "running", "delivered", "stalled", "cancelled"])),
+        status=draw(st.sampled_from(PILOT_STATUSES)),
         success_story=draw(st.none() | texts),
         partners=draw(st.lists(names, max_size=3)),
     )
@@ -175,7 +187,7 @@ projects = st.builds(
         st.builds(
             Override,
             industry=st.sampled_from(["music", "design"]),
-            significance=st.sampled_from(["low", "medium", "high"]),
+            significance=st.sampled_from(CATALOGUE.vocabulary("significance")),
             justification=names.map(lambda s: "Because: " + s + " (reason)"),
             by=names,
             decided_on=st.none() | dates,
@@ -217,22 +229,39 @@ def test_bad_json_names_every_bad_field(sample):
     data = json.loads(sample.to_json())
     data["region"]["country"] = "Kazakhstan"
     data["identity_elements"][0]["scores"]["uniqueness"] = 9
-    data["identity_elements"][1]["layer"] = "mythical"
     data["pilots"][0]["budget"]["federal"] = -5
+    data["pilots"][0]["status"] = "dreaming"
     data["surprise"] = 1
     with pytest.raises(ProjectError) as err:
         Project.from_data(data)
     assert [(i.code, i.path) for i in err.value.issues] == [
         ("pattern", ("region", "country")),
         ("max", ("identity_elements", 0, "scores", "uniqueness")),
-        ("choice", ("identity_elements", 1, "layer")),
         ("negative_budget", ("pilots", 0, "budget")),
+        ("choice", ("pilots", 0, "status")),
         ("unknown_field", ("surprise",)),
     ]
     ru = [i.text("ru") for i in err.value.issues]
     assert ru[1] == "Элементы идентичности › 1 › Оценки › Уникальность — должно быть не больше 5" or ru[1].endswith(
         "должно быть не больше 5"
     )
+
+
+def test_words_the_seeds_define_are_checked_against_the_catalogue(sample):
+    """A layer, a component and a significance group are the seeds' ids: the model keeps them as text and
+    validation refuses one the catalogue does not define, naming the field, as it does an unknown industry."""
+    data = json.loads(sample.to_json())
+    data["identity_elements"][1]["layer"] = "mythical"
+    data["identity_elements"][2]["component"] = "liquid"
+    data["overrides"] = [
+        {"industry": "music", "significance": "huge", "by": "X", "justification": "ten letters at least"}
+    ]
+    project = Project.from_data(data)
+    assert [(i.code, i.path, i.values) for i in check(project, CATALOGUE)] == [
+        ("unknown_ref", ("identity_elements", 1, "layer"), {"kind": "layer", "value": "mythical"}),
+        ("unknown_ref", ("identity_elements", 2, "component"), {"kind": "component", "value": "liquid"}),
+        ("unknown_ref", ("overrides", 0, "significance"), {"kind": "significance", "value": "huge"}),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -38,19 +38,25 @@ def test_a_reference_issue_in_three_languages(sample, catalogue):
     assert issue.text("en").endswith("there is no measure “reg_grantz”")
 
 
+# The passphrase policy: none at all, or 8 to 1024 characters, both ends included. Characters, not
+# bytes: a Kazakh or Russian passphrase is as long as it reads (every Cyrillic letter is two bytes in UTF-8).
 @pytest.mark.parametrize(
-    "secret, codes",
+    "secret, issues",
     [
-        (None, []),
-        ("", []),
-        ("1234567", ["passphrase_short"]),
-        ("12345678", []),
-        ("x" * 1024, []),
-        ("x" * 1025, ["passphrase_long"]),
+        pytest.param(None, [], id="no passphrase"),
+        pytest.param("", [], id="empty: no passphrase"),
+        pytest.param("1234567", [("passphrase_short", 8)], id="7 characters: too short"),
+        pytest.param("12345678", [], id="8 characters: the shortest allowed"),
+        pytest.param("x" * 1024, [], id="1024 characters: the longest allowed"),
+        pytest.param("x" * 1025, [("passphrase_long", 1024)], id="1025 characters: too long"),
+        pytest.param("жәрмеңке", [], id="8 Kazakh letters (16 bytes): allowed"),
+        pytest.param("жәрмеңк", [("passphrase_short", 8)], id="7 Kazakh letters (14 bytes): too short"),
+        pytest.param("ә" * 1024, [], id="1024 two-byte letters: allowed"),
+        pytest.param("ә" * 1025, [("passphrase_long", 1024)], id="1025 two-byte letters: too long"),
     ],
 )
-def test_passphrase_policy_boundaries(secret, codes):
-    assert [i.code for i in validation.passphrase(secret)] == codes
+def test_passphrase_policy_boundaries(secret, issues):
+    assert [(i.code, i.values["limit"]) for i in validation.passphrase(secret)] == issues
 
 
 def test_a_cycle_closes_only_after_a_review(sample, catalogue):

@@ -6,7 +6,6 @@ import pytest
 
 from policy_engine.project.model import Project, Region
 from policy_engine.wizard import audit
-from policy_engine.wizard.progress import iteration_status
 
 
 def test_rows_round_trip(sample, catalogue):
@@ -86,6 +85,19 @@ def test_first_element_of_an_empty_project_through_the_form(catalogue):
     assert not refused.ok and refused.issues[0].code == "required" and refused.issues[0].row is None
 
 
+def test_the_same_element_or_actor_twice_is_refused_by_its_name(catalogue, sample):
+    """A second "Торжокское золотное шитьё" from the form was a double click or the same thing twice."""
+    element, actor = sample.identity_elements[0], sample.actors[0]
+    twice = f"  {element.name.upper()} "
+    refused = audit.save_element(sample, catalogue, dict(GOOD, name=twice, layer=element.layer))
+    assert [(i.code, i.values["value"]) for i in refused.issues] == [("duplicate_name", element.name)]
+    assert element.name in refused.issues[0].text("ru") and not refused.ok
+    kept = audit.save_element(sample, catalogue, {"vitality": 1}, element_id=element.id)  # editing it is fine
+    assert kept.ok and kept.changed
+    again = audit.add_actor(sample, catalogue, {"name": actor.name, "sector": actor.sector, "level": actor.level})
+    assert [i.code for i in again.issues] == ["duplicate_name"]
+
+
 def test_no_change_is_not_a_change(catalogue, sample):
     edit = audit.set_elements(sample, catalogue, audit.element_rows(sample))
     assert edit.ok and not edit.changed
@@ -138,13 +150,6 @@ def test_priority_matrix(sample, catalogue):
     )
     assert crafts.employees == sum(r.employees for r in sample.economy.employment if r.industry == "folk_crafts")
     assert points["book_publishing"].lq == 0
-
-
-def test_progress_of_an_empty_and_the_sample_project(sample):
-    empty = iteration_status(Project(id="x", region=Region(name="R", country="RU")))
-    assert [s.done for s in empty] == [False] * 6
-    assert "missing.elements" in empty[0].missing
-    assert [s.done for s in iteration_status(sample)] == [True] * 6
 
 
 def test_removing_an_actor_drops_its_ties(sample):

@@ -3,12 +3,22 @@ the planned path, the review's suggestions and the results a closing cycle keeps
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
 
-from policy_engine.project.model import CustomKpi, KpiResult, KpiTrack
+from policy_engine.project.model import (
+    AnnualReview,
+    CustomKpi,
+    KpiResult,
+    KpiTrack,
+    Pilot,
+    Project,
+    Region,
+    SelectedMeasure,
+)
 from policy_engine.wizard.monitoring import (
     load_rules,
     planned,
@@ -87,6 +97,69 @@ def test_suggestions_follow_the_pilots(sample):
         by_key[(m, delivered.cluster)].action == "keep" for m in delivered.measures if (m, delivered.cluster) in by_key
     )
     assert len(by_key) == len(sample.measures)
+
+
+# The review's first draft for one measure (reg_grants for the felt cluster, unless a case says otherwise),
+# with the review held on 1 December 2025. "Drop" needs all three: the end date has passed (strictly
+# before the review day), no pilot of the measure's cluster uses it, and so no pilot result speaks for
+# or against it. A stalled or cancelled pilot asks to adjust; a delivered one to keep.
+REVIEW_DAY = date(2025, 12, 1)
+SUGGESTIONS = [
+    # measure's end, its cluster, pilots using it as (status, cluster), suggestion
+    pytest.param(date(2025, 11, 30), "felt", [], "drop", id="ended the day before the review, no pilot: drop"),
+    pytest.param(REVIEW_DAY, "felt", [], "keep", id="ends on the review day: still running, keep"),
+    pytest.param(date(2026, 6, 30), "felt", [], "keep", id="ends after the review: keep"),
+    pytest.param(None, "felt", [], "keep", id="no end date: keep"),
+    pytest.param(
+        date(2025, 6, 30), "felt", [("planned", "felt")], "keep", id="ended, but a planned pilot uses it: keep"
+    ),
+    pytest.param(
+        date(2025, 6, 30), "felt", [("running", "felt")], "keep", id="ended, but a running pilot uses it: keep"
+    ),
+    pytest.param(
+        date(2025, 6, 30),
+        "felt",
+        [("running", "music")],
+        "drop",
+        id="ended, used only by another cluster's pilot: drop",
+    ),
+    pytest.param(
+        date(2025, 6, 30),
+        None,
+        [("running", "music")],
+        "keep",
+        id="ended region-wide measure, any cluster's pilot: keep",
+    ),
+    pytest.param(date(2025, 6, 30), "felt", [("delivered", "felt")], "keep", id="ended, its pilot delivered: keep"),
+    pytest.param(date(2025, 6, 30), "felt", [("stalled", "felt")], "adjust", id="ended, its pilot stalled: adjust"),
+    pytest.param(date(2025, 6, 30), "felt", [("cancelled", "felt")], "adjust", id="ended, its pilot cancelled: adjust"),
+]
+
+
+@pytest.mark.parametrize("end, cluster, pilots, action", SUGGESTIONS)
+def test_review_suggestion_for_one_measure(end, cluster, pilots, action):
+    project = Project(
+        id="review",
+        region=Region(name="R", country="KZ"),
+        measures=[SelectedMeasure(measure="reg_grants", cluster=cluster, start=date(2025, 1, 1), end=end)],
+        pilots=[
+            Pilot(
+                id=f"p{k}",
+                name=f"Pilot {k}",
+                cluster=pilot_cluster,
+                measures=["reg_grants"],
+                start=date(2025, 3, 1),
+                end=date(2026, 3, 1),
+                status=status,
+            )
+            for k, (status, pilot_cluster) in enumerate(pilots)
+        ],
+        review=AnnualReview(year=2025, reviewed_on=REVIEW_DAY),
+    )
+    (decision,) = suggest_decisions(project)
+    assert (decision.measure, decision.cluster, decision.action) == ("reg_grants", cluster, action)
+    if action == "drop":
+        assert decision.reason == f"ended {end.isoformat()} with no pilot using it"
 
 
 def test_results_keep_nothing_in_a_language(sample, catalogue):

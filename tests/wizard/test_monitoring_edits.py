@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from policy_engine.project import validation
 from policy_engine.project.model import Cluster, Project, Region, SelectedMeasure
 from policy_engine.wizard import monitoring
+from tests.wizard.grid import grid
 
 
 @pytest.fixture
@@ -204,3 +206,94 @@ def test_the_decision_form_starts_or_updates_the_review(chosen, catalogue):
     again = monitoring.set_decision(edit.project, catalogue, dict(values, action="drop"))
     assert [d.action for d in again.project.review.decisions] == ["drop"]
     assert monitoring.set_decision(chosen, catalogue, dict(values, reason="")).issues[0].code == "needs_reason"
+
+
+# --- the row readers, fed as the grid feeds them (tests/wizard/grid.py) ------------------------------
+
+
+def test_the_feedback_grid_handed_back_unchanged_changes_nothing(sample, catalogue):
+    rows = grid(monitoring.feedback_rows(sample), monitoring.FEEDBACK_COLUMNS, ("received",), ({},))
+    assert rows[-1]["received"] is pd.NaT and rows[0]["received"].__class__ is pd.Timestamp
+    edit = monitoring.set_feedback(sample, catalogue, rows)
+    assert edit.ok and not edit.changed
+
+
+def test_a_half_filled_feedback_row_names_its_row(sample, catalogue):
+    n = len(sample.feedback) + 1
+    rows = grid(
+        monitoring.feedback_rows(sample), monitoring.FEEDBACK_COLUMNS, ("received",), ({"issue": "Нет помещений"},)
+    )
+    edit = monitoring.set_feedback(sample, catalogue, rows)
+    assert edit.project is sample
+    assert {(i.code, i.row, i.path) for i in edit.issues} == {
+        ("required", n, ("received",)),
+        ("required", n, ("source",)),
+    }
+
+
+def test_a_feedback_date_that_is_not_a_date_names_its_row(empty, catalogue):
+    rows = [dict(FEEDBACK), {}, dict(FEEDBACK, received="в прошлый вторник")]
+    [issue] = monitoring.set_feedback(empty, catalogue, rows).issues
+    assert (issue.code, issue.row, issue.item, issue.path) == ("a_date", 3, "Круглый стол", ("received",))
+
+
+@pytest.fixture
+def reviewed(sample, catalogue) -> Project:
+    """The sample with its review saved once through the table, so the table covers every measure."""
+    return monitoring.set_review(
+        sample, catalogue, monitoring.decision_rows(sample, "ru"), sample.review.year, sample.review.summary
+    ).project
+
+
+def decisions_grid(project: Project, *added: dict) -> list[dict]:
+    return grid(monitoring.decision_rows(project, "ru"), monitoring.DECISION_COLUMNS, added=added)
+
+
+def test_the_decisions_grid_handed_back_unchanged_changes_nothing(reviewed, catalogue):
+    rows = decisions_grid(reviewed, {})
+    assert all(pd.isna(v) for v in rows[-1].values())
+    edit = monitoring.set_review(reviewed, catalogue, rows, reviewed.review.year, reviewed.review.summary)
+    assert edit.ok and not edit.changed
+
+
+def test_a_half_filled_decision_row_names_its_row(reviewed, catalogue):
+    measure = reviewed.measures[0].measure
+    rows = decisions_grid(reviewed, {"measure": measure, "cluster": None})
+    n = len(rows)
+    edit = monitoring.set_review(reviewed, catalogue, rows, 2027, "")
+    assert edit.project is reviewed
+    assert [(i.code, i.row, i.path) for i in edit.issues] == [
+        ("required", n, ("action",)),
+        ("needs_reason", n, ("reason",)),  # every problem of the row at once
+    ]
+
+
+def test_a_decision_on_a_cluster_that_does_not_exist_is_refused(reviewed, catalogue):
+    rows = decisions_grid(reviewed)
+    rows[0]["cluster"] = "no-such-cluster"
+    [issue] = monitoring.set_review(reviewed, catalogue, rows, 2027, "").issues
+    assert (issue.code, issue.row, issue.path, issue.values) == (
+        "choice",
+        1,
+        ("cluster",),
+        {"value": "no-such-cluster"},
+    )
+
+
+def test_an_edited_decision_keeps_its_place_and_the_others(reviewed, catalogue):
+    rows = decisions_grid(reviewed)
+    rows[2]["reason"] = "перенесено на следующий год по решению рабочей группы"
+    edit = monitoring.set_review(reviewed, catalogue, rows, reviewed.review.year, reviewed.review.summary)
+    before, after = reviewed.review.decisions, edit.project.review.decisions
+    assert edit.ok and len(after) == len(before)
+    assert [(d.measure, d.cluster) for d in after] == [(d.measure, d.cluster) for d in before]
+    assert after[2].reason == "перенесено на следующий год по решению рабочей группы"
+    assert [d for i, d in enumerate(after) if i != 2] == [d for i, d in enumerate(before) if i != 2]
+
+
+def test_the_years_grid_handed_back_unchanged_changes_nothing(sample, catalogue):
+    track = next(k for k in sample.kpis if k.sourced_years)
+    rows = grid(monitoring.year_rows(track), ["year", "target", "actual"], added=({},))
+    assert isinstance(rows[0]["year"], float | int) and pd.isna(rows[-1]["year"])
+    edit = monitoring.set_years(sample, catalogue, track.kpi, rows)
+    assert edit.ok and not edit.changed  # NaN cells are "none that year", sourced actuals stay sourced

@@ -3,12 +3,14 @@ a pilot's measures and story, the single window — each an `Edit` with coded is
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+import pandas as pd
 import pytest
 
 from policy_engine.project.model import Cluster, Project, Region
 from policy_engine.wizard import pilots
+from tests.wizard.grid import grid
 
 
 @pytest.fixture
@@ -157,3 +159,101 @@ def test_measures_story_and_single_window(empty, catalogue):
     assert window.ok and window.project.single_window.who == "Центр"
     assert not pilots.set_single_window(window.project, catalogue, "Центр", "Пермь", "по телефону").changed
     assert pilots.set_single_window(one, catalogue, "a\x00b", "", "").issues[0].code == "control_characters"
+
+
+# --- the row readers, fed as the grid feeds them (tests/wizard/grid.py) ------------------------------
+
+
+def pilots_grid(project: Project, *added: dict) -> list[dict]:
+    return grid(pilots.pilot_rows(project), pilots.PILOT_COLUMNS, ("start", "end"), added)
+
+
+def test_the_grid_handed_back_unchanged_changes_nothing(sample, catalogue):
+    """NaN money, NaT dates and Timestamps as the grid gives them; the row the user added and left
+    empty carries only the status column's default, and is skipped."""
+    rows = pilots_grid(sample, {"status": "planned"})
+    assert rows[-1]["start"] is pd.NaT and rows[0]["start"].__class__ is pd.Timestamp
+    edit = pilots.set_pilots(sample, catalogue, rows)
+    assert edit.ok and not edit.changed
+
+
+def test_a_half_filled_new_row_names_its_row_and_what_is_missing(sample, catalogue):
+    n = len(sample.pilots) + 1
+    edit = pilots.set_pilots(sample, catalogue, pilots_grid(sample, {"name": "Новая школа", "status": "planned"}))
+    assert not edit.ok and edit.project is sample
+    assert [(i.code, i.row, i.item, i.path) for i in edit.issues] == [
+        ("required", n, "Новая школа", ("start",)),
+        ("required", n, "Новая школа", ("end",)),
+    ]
+    assert edit.issues[0].text("ru").startswith(f"Строка {n} «Новая школа»: ")
+
+
+def test_every_bad_row_is_reported_with_its_own_number(empty, catalogue):
+    rows = [dict(ROW), dict(ROW, name="Б", start="весной"), {}, dict(ROW, name="В", cluster="Балет")]
+    edit = pilots.set_pilots(empty, catalogue, rows)
+    assert [(i.code, i.row, i.item) for i in edit.issues] == [("a_date", 2, "Б"), ("choice", 4, "В")]
+
+
+def test_editing_a_row_keeps_what_the_grid_does_not_show(sample, catalogue):
+    """The hidden id ties the row to its pilot: milestones, measures, story and provenance stay."""
+    before = sample.pilots[1]
+    rows = pilots_grid(sample)
+    rows[1]["name"] = "Переименованный пилот"
+    rows[1]["end"] = pd.Timestamp(before.end) + pd.Timedelta(days=30)
+    edit = pilots.set_pilots(sample, catalogue, rows)
+    assert edit.ok and edit.changed
+    after = edit.project.pilots[1]
+    assert (after.id, after.name, after.end) == (before.id, "Переименованный пилот", before.end + timedelta(days=30))
+    assert (after.milestones, after.measures, after.success_story, after.provenance) == (
+        before.milestones,
+        before.measures,
+        before.success_story,
+        before.provenance,
+    )
+
+
+def test_a_copied_row_is_a_new_pilot_and_the_original_keeps_its_details(sample, catalogue):
+    first = sample.pilots[0]
+    rows = pilots_grid(sample)
+    rows.append(dict(rows[0], name="Копия"))  # the hidden id copied with the row
+    edit = pilots.set_pilots(sample, catalogue, rows)
+    assert edit.ok
+    original, copy = edit.project.pilots[0], edit.project.pilots[-1]
+    assert original == first
+    assert copy.id == "kopiya" and copy.id not in {p.id for p in sample.pilots}
+    assert (copy.milestones, copy.measures, copy.success_story, copy.provenance.basis) == ([], [], None, "user")
+
+
+def test_a_row_whose_pilot_is_gone_is_a_new_pilot(empty, catalogue):
+    edit = pilots.set_pilots(empty, catalogue, [dict(ROW, id="deleted-meanwhile")])
+    assert edit.ok and [p.id for p in edit.project.pilots] == ["shkola_rezby"]
+
+
+def test_a_row_naming_a_cluster_that_does_not_exist_is_refused(sample, catalogue):
+    rows = pilots_grid(sample)
+    rows[0]["cluster"] = "no-such-cluster"
+    [issue] = pilots.set_pilots(sample, catalogue, rows).issues
+    assert (issue.code, issue.row, issue.path, issue.values) == (
+        "choice",
+        1,
+        ("cluster",),
+        {"value": "no-such-cluster"},
+    )
+
+
+def test_milestones_from_the_grid(sample, catalogue):
+    pilot = next(p for p in sample.pilots if p.milestones)
+    rows = grid(pilots.milestone_rows(pilot), pilots.MILESTONE_COLUMNS, ("due",), ({},))
+    assert rows[-1]["due"] is pd.NaT and pd.isna(rows[-1]["name"]) and pd.isna(rows[-1]["done"])
+    edit = pilots.set_milestones(sample, catalogue, pilot.id, rows)
+    assert edit.ok and not edit.changed
+    half = grid(pilots.milestone_rows(pilot), pilots.MILESTONE_COLUMNS, ("due",), ({"name": "Отчёт"},))
+    [issue] = pilots.set_milestones(sample, catalogue, pilot.id, half).issues
+    assert (issue.code, issue.row, issue.item, issue.path) == ("required", len(half), "Отчёт", ("due",))
+
+
+def test_milestones_of_a_pilot_that_does_not_exist_are_refused(sample, catalogue):
+    edit = pilots.set_milestones(sample, catalogue, "nope", [{"name": "x", "due": "2027-01-01"}])
+    [issue] = edit.issues
+    assert (issue.code, issue.values) == ("unknown_ref", {"kind": "pilot", "value": "nope"})
+    assert edit.project is sample

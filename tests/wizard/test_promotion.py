@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from policy_engine.project.model import Cluster, Project, Provenance, Region
 from policy_engine.wizard import promotion
+from tests.wizard.grid import grid
 
 
 @pytest.fixture
@@ -131,3 +133,73 @@ def test_the_event_form(empty, catalogue):
     edit = promotion.add_event(empty, catalogue, dict(EVENT, start=date(2027, 5, 20), cluster=None))
     assert edit.ok and edit.project.promotion.events[0].cluster is None
     assert promotion.add_event(empty, catalogue, dict(EVENT, name=" ")).issues[0].code == "required"
+
+
+# --- the row readers, fed as the grid feeds them (tests/wizard/grid.py) ------------------------------
+
+
+@pytest.fixture
+def calendar(sample, catalogue) -> Project:
+    """The sample with its events saved once through the table (the table keeps them by start date)."""
+    return promotion.set_events(sample, catalogue, promotion.event_rows(sample)).project
+
+
+def events_grid(project: Project, *added: dict) -> list[dict]:
+    return grid(promotion.event_rows(project), promotion.EVENT_COLUMNS, ("start", "end"), added)
+
+
+def test_the_events_grid_handed_back_unchanged_changes_nothing(calendar, catalogue):
+    rows = events_grid(calendar, {})
+    assert rows[-1]["start"] is pd.NaT and pd.isna(rows[-1]["name"])  # the empty row the user added
+    edit = promotion.set_events(calendar, catalogue, rows)
+    assert edit.ok and not edit.changed
+
+
+def test_an_edited_event_keeps_its_source(calendar, catalogue):
+    before = calendar.promotion.events[0]
+    assert before.provenance.basis == "sourced"
+    rows = events_grid(calendar)
+    rows[0]["audience"] = "гости из пяти стран"
+    after = promotion.set_events(calendar, catalogue, rows).project.promotion.events[0]
+    assert (after.audience, after.name, after.provenance) == ("гости из пяти стран", before.name, before.provenance)
+
+
+def test_a_half_filled_event_row_names_its_row(calendar, catalogue):
+    n = len(calendar.promotion.events) + 1
+    edit = promotion.set_events(calendar, catalogue, events_grid(calendar, {"name": "Ночь музеев"}))
+    assert not edit.ok and edit.project is calendar
+    assert [(i.code, i.row, i.item, i.path) for i in edit.issues] == [("required", n, "Ночь музеев", ("start",))]
+
+
+def test_every_bad_event_row_is_reported_with_its_own_number(empty, catalogue):
+    rows = [dict(EVENT, kind="парад"), dict(EVENT), {}, dict(EVENT, name="Б", cluster="Балет")]
+    edit = promotion.set_events(empty, catalogue, rows)
+    assert [(i.code, i.row, i.path) for i in edit.issues] == [("choice", 1, ("kind",)), ("choice", 4, ("cluster",))]
+
+
+def test_an_event_of_a_cluster_that_does_not_exist_is_refused(calendar, catalogue):
+    rows = events_grid(calendar)
+    rows[1]["cluster"] = "no-such-cluster"
+    [issue] = promotion.set_events(calendar, catalogue, rows).issues
+    assert (issue.code, issue.row, issue.path) == ("choice", 2, ("cluster",))
+
+
+def test_the_stories_grid_handed_back_unchanged_changes_nothing(sample, catalogue):
+    rows = grid(promotion.story_rows(sample), promotion.STORY_COLUMNS, added=({},))
+    assert pd.isna(rows[-1]["place"])
+    edit = promotion.set_stories(sample, catalogue, rows)
+    assert edit.ok and not edit.changed
+
+
+def test_a_story_whose_cluster_was_emptied_names_its_row(sample, catalogue):
+    rows = grid(promotion.story_rows(sample), promotion.STORY_COLUMNS)
+    rows[1]["cluster"] = float("nan")
+    [issue] = promotion.set_stories(sample, catalogue, rows).issues
+    assert (issue.code, issue.row, issue.path) == ("required", 2, ("cluster",))
+
+
+def test_a_story_of_a_cluster_that_does_not_exist_is_refused(sample, catalogue):
+    rows = grid(promotion.story_rows(sample), promotion.STORY_COLUMNS)
+    rows[0]["cluster"] = "no-such-cluster"
+    [issue] = promotion.set_stories(sample, catalogue, rows).issues
+    assert (issue.code, issue.row, issue.item, issue.path) == ("choice", 1, "no-such-cluster", ("cluster",))

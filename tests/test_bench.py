@@ -1,0 +1,103 @@
+"""The benchmarks' generators and result (policy_engine/bench.py): the synthetic register is made as
+officials' files come and with exactly the bad rows it reports; our import and the pandas baseline
+agree on it; each hostile upload is small on disk and huge where it counts; a tiny register run
+reports what the README's table reads."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+
+from policy_engine import bench
+
+
+@pytest.fixture(scope="module")
+def register(tmp_path_factory):
+    path = tmp_path_factory.mktemp("bench") / "register.csv"
+    bad = bench.make_register(2500, path, seed=7, bad_every=500)
+    return path, bad
+
+
+def test_the_register_has_the_rows_asked_for_and_says_how_many_are_bad(register):
+    path, bad = register
+    assert bad == 5  # every 500th of 2500
+    lines = path.read_bytes().decode("cp1251").split("\r\n")
+    assert lines[-1] == "" and len(lines) == 2500 + 2  # a header, the rows, a closing line break
+    assert lines[0] == "ОКВЭД;Муниципальное образование;Численность работников, чел.;Выручка, тыс. тенге"
+    assert all(line.count(";") == 3 for line in lines[1:-1])
+
+
+def test_the_register_is_written_as_officials_files_come(register):
+    path, _ = register
+    raw = path.read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")  # Windows-1251, not UTF-8
+    text = raw.decode("cp1251")
+    assert "\u00a0" in text  # thousands spaced with no-break spaces…
+    employees = [line.split(";")[2] for line in text.split("\r\n")[1:-1]]
+    assert any("," in e for e in employees)  # …and decimal commas
+
+
+def test_the_same_seed_gives_the_same_file_and_no_bad_rows_when_asked(tmp_path):
+    a, b, c = tmp_path / "a.csv", tmp_path / "b.csv", tmp_path / "c.csv"
+    assert bench.make_register(300, a, seed=1) == bench.make_register(300, b, seed=1) == 0  # fewer than 1000
+    assert a.read_bytes() == b.read_bytes()
+    bench.make_register(300, c, seed=2)
+    assert c.read_bytes() != a.read_bytes()
+    assert bench.make_register(300, c, bad_every=0) == 0
+
+
+def test_ours_and_the_pandas_baseline_agree_and_reject_exactly_the_bad_rows(register):
+    path, bad = register
+    rows_used, cells = bench.ours(path)
+    assert rows_used == 2500 - bad
+    assert cells > 0
+    assert bench.pandas_baseline(path) == (rows_used, cells)
+
+
+def test_a_tiny_register_run_reports_the_agreed_keys():
+    result = bench.bench_register(2000, runs=1)  # two fresh processes: a few seconds
+    assert result["name"] == "register" and (result["rows"], result["runs"]) == (2000, 1)
+    assert result["rows_used"] == 2000 - 2  # make_register spoils every 1000th row
+    assert result["median_s"] > 0 and result["baseline_median_s"] > 0
+    assert result["ratio"] == pytest.approx(result["baseline_median_s"] / result["median_s"], rel=0.02)
+    assert result["peak_mb"] > 0 and result["baseline_peak_mb"] > 0
+
+
+def inflated(raw: bytes) -> int:
+    """What a ZIP says its parts inflate to (the reader's problem, not the disk's)."""
+    return sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(raw)).infolist())
+
+
+def test_each_hostile_upload_is_small_on_disk_and_huge_where_it_counts():
+    cases = bench.hostile_uploads()
+    names = [name for name, _, _ in cases]
+    assert len(set(names)) == len(names) == 6 and all(what for _, what, _ in cases)
+    by_name = {name: raw for name, _, raw in cases}
+    assert by_name.pop("/dev/zero") is None  # a path, for the command line
+    for name, raw in by_name.items():
+        assert raw[:2] == b"PK" and len(raw) < 2 * 2**20, name  # a ZIP of under 2 MB
+    for name in ("1 GiB shared string", "1 GiB sheet part"):
+        assert inflated(by_name[name]) >= 2**30, name
+    assert inflated(by_name["16.2 M rows"]) >= 16_200_000 * len(b"<row><c><v>1</v></c></row>")
+    for name, ref in (("far cell XFD1048576", "XFD1048576"), ("far cell ZZ100000", "ZZ100000")):
+        sheet = zipfile.ZipFile(io.BytesIO(by_name[name])).read("xl/worksheets/sheet1.xml").decode()
+        assert f'r="{ref}"' in sheet, name
+
+
+def test_zip_parts_streams_a_repeated_chunk():
+    raw = bench.zip_parts({"a.xml": b"<a/>", "big.bin": (b"x" * 1024, 4096)})
+    archive = zipfile.ZipFile(io.BytesIO(raw))
+    assert archive.read("a.xml") == b"<a/>"
+    assert archive.getinfo("big.bin").file_size == 4 * 2**20 and len(raw) < 64 * 1024
+
+
+def test_workbook_has_a_header_the_rows_and_the_cells_asked_for():
+    sheet = load_workbook(io.BytesIO(bench.workbook([("E7", "x"), ("A1", "Код")], rows=3))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Код", "Район", "Численность")  # a cell may overwrite the header
+    assert all(isinstance(r[2], int) and r[1] in bench.MUNICIPALITIES for r in rows[1:4])
+    assert sheet["E7"].value == "x" and sheet.max_row == 7
