@@ -305,7 +305,7 @@ def cmd_register(args: argparse.Namespace, cat: Catalogue) -> int:
     cells = location_quotients(result.cells, benchmark)
     # a register none of whose rows could be used is an error (exit 1), after saying why each was not
     unusable = (
-        CliError(f"no row of the register could be used ({len(result.rejected):,} rejected)")
+        CliError(f"no row of the register could be used ({result.rejected_count:,} rejected)")
         if not result.cells
         else None
     )
@@ -315,7 +315,9 @@ def cmd_register(args: argparse.Namespace, cat: Catalogue) -> int:
                 {
                     "rows_total": result.rows_total,
                     "rows_used": result.rows_used,
-                    "rejected": [{"line": r.line, "reason": r.reason} for r in result.rejected],
+                    "rejected": [{"line": r.line, "reason": r.reason} for r in result.rejected],  # the first
+                    "rejected_count": result.rejected_count,
+                    "rejected_by_reason": result.rejected_by_reason,
                     "warnings": [w.describe("en") for w in result.warnings],
                     "cells": [
                         {
@@ -337,14 +339,15 @@ def cmd_register(args: argparse.Namespace, cat: Catalogue) -> int:
         return 0
     print(
         f"{result.rows_used:,} of {result.rows_total:,} rows used ({result.encoding}, "
-        f"delimiter {result.delimiter!r}); {len(result.rejected):,} rejected"
+        f"delimiter {result.delimiter!r}); {result.rejected_count:,} rejected"
     )
     for w in result.warnings:
         print(f"warning: {safe(w.describe('en'))}")
     for r in result.rejected[:20]:
         print(f"  line {r.line}: {safe(r.reason)}")
-    if len(result.rejected) > 20:
-        print(f"  … and {len(result.rejected) - 20:,} more (use --format json for all)")
+    if result.rejected_count > 20:
+        print(f"  … and {result.rejected_count - 20:,} more; by reason: {result.rejections().describe_counts('en')}")
+        print(f"  (--format json lists the first {len(result.rejected):,} with their lines)")
     if unusable:
         raise unusable
     print()

@@ -75,9 +75,10 @@ def inflated(raw: bytes) -> int:
 def test_each_hostile_upload_is_small_on_disk_and_huge_where_it_counts():
     cases = bench.hostile_uploads()
     names = [name for name, _, _ in cases]
-    assert len(set(names)) == len(names) == 6 and all(what for _, what, _ in cases)
+    assert len(set(names)) == len(names) == 7 and all(what for _, what, _ in cases)
     by_name = {name: raw for name, _, raw in cases}
     assert by_name.pop("/dev/zero") is None  # a path, for the command line
+    assert by_name.pop("1,000,000 bad rows (CSV)")[:2] != b"PK"  # a CSV, read (test_the_bad_rows_csv_…)
     for name, raw in by_name.items():
         assert raw[:2] == b"PK" and len(raw) < 2 * 2**20, name  # a ZIP of under 2 MB
     for name in ("1 GiB shared string", "1 GiB sheet part"):
@@ -86,6 +87,19 @@ def test_each_hostile_upload_is_small_on_disk_and_huge_where_it_counts():
     for name, ref in (("far cell XFD1048576", "XFD1048576"), ("far cell ZZ100000", "ZZ100000")):
         sheet = zipfile.ZipFile(io.BytesIO(by_name[name])).read("xl/worksheets/sheet1.xml").decode()
         assert f'r="{ref}"' in sheet, name
+
+
+def test_the_bad_rows_csv_is_a_million_rows_each_rejected_and_counted_by_reason():
+    from policy_engine.diagnostics.register import REJECTED_KEPT, read_register
+    from policy_engine.method.catalogue import default_catalogue
+
+    raw = bench.bad_rows_csv()
+    assert raw.count(b"\n") == 1_000_001 and len(raw) < 100 * 2**20  # a header and the rows; under the upload limit
+    result = read_register(raw, default_catalogue(), name="upload.csv")
+    assert (result.rows_total, result.rows_used, result.rejected_count) == (1_000_000, 0, 1_000_000)
+    reasons = ("empty_code", "nan_employees", "empty_municipality", "bad_code")  # by turns
+    assert result.rejected_by_reason == dict.fromkeys(reasons, 250_000)
+    assert len(result.rejected) == REJECTED_KEPT
 
 
 def test_zip_parts_streams_a_repeated_chunk():

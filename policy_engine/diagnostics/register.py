@@ -49,6 +49,9 @@ user's mapping. The rules, each written after a file that was once read silently
 - **Long lines.** The header is read whole however long it is, up to `MAX_LINE_BYTES` (1 MiB); when
   a longer line stops the header search before a header is found, the file is refused
   ("line_too_long") naming the line and the limit. Data lines of any length are read.
+- **Rejected rows.** Every rejected row is counted, in all and by reason, but only the first
+  `REJECTED_KEPT` (1,000, by line) are kept with their reasons (`RegisterResult.rejected`): the
+  reasons are flag columns over the bad rows, and a row is said in words only when it is kept.
 
 How it stays fast: pyarrow's multi-threaded CSV reader splits the file into raw byte columns
 without decoding it; text columns are dictionary-encoded so only their *distinct* values are
@@ -150,6 +153,9 @@ HEAD_BYTES = 1 << 16  # the top of a CSV file read for the header (whole lines: 
 MAX_LINE_BYTES = 1 << 20  # a longer line that stops the header search before a header is refused
 MAX_EMPLOYEES = 10_000_000  # per row (one firm); the world's largest employers have about 2 million
 MAX_REVENUE = 1e15  # per row, in any currency unit a register uses
+# Rejected rows an import keeps with their lines and reasons (the first, by line; the page shows them all);
+# every other one is only counted, by reason: a million bad rows as objects were 1.3 GB and 17 s.
+REJECTED_KEPT = 1000
 # Characters that cannot be seen and must not make two names of one: byte-order mark, zero-width
 # space, joiners and non-joiner, word joiner, soft hyphen, direction marks, embeddings and isolates.
 INVISIBLE = dict.fromkeys(
@@ -325,12 +331,18 @@ class RegisterWarning(BaseModel):
 
 
 class RegisterResult(BaseModel):
-    """`rows_total` counts the data rows (used + rejected; title, blank and total rows are not data)."""
+    """`rows_total` counts the data rows (used + rejected; title, blank and total rows are not data).
+
+    `rejected` holds the first `REJECTED_KEPT` rejected rows by line, never every one; `rejected_count`
+    counts them all and `rejected_by_reason` counts them by reason (a row with two problems counts
+    under each)."""
 
     model_config = ConfigDict(frozen=True)
     rows_total: int
     rows_used: int
-    rejected: list[Rejected]
+    rejected: list[Rejected]  # the first REJECTED_KEPT, in line order
+    rejected_count: int
+    rejected_by_reason: dict[str, int]  # i18n key of the reason (reject.<key>) -> rows
     cells: list[Cell]
     encoding: str
     delimiter: str | None
@@ -340,16 +352,14 @@ class RegisterResult(BaseModel):
     totals: list[Total] = []
     warnings: list[RegisterWarning] = []
 
-    def summary(self, keep: int = 1000) -> RegisterResult:
-        """The same result with at most `keep` rejected rows (see `rejections` for the counts)."""
+    def summary(self, keep: int = REJECTED_KEPT) -> RegisterResult:
+        """The same result with at most `keep` rejected rows (the counts stay whole)."""
         return self.model_copy(update={"rejected": self.rejected[:keep]})
 
-    def rejections(self, keep: int = 1000) -> RejectionSummary:
-        counts: dict[str, int] = {}
-        for r in self.rejected:
-            for key, _ in r.problems or (("other", ()),):
-                counts[key] = counts.get(key, 0) + 1
-        return RejectionSummary(count=len(self.rejected), by_reason=counts, first=self.rejected[:keep])
+    def rejections(self, keep: int = REJECTED_KEPT) -> RejectionSummary:
+        return RejectionSummary(
+            count=self.rejected_count, by_reason=dict(self.rejected_by_reason), first=self.rejected[:keep]
+        )
 
     @property
     def totals_mismatched(self) -> list[Total]:
@@ -703,7 +713,8 @@ class _Columns:
     header_line: int = 1
     first_line: int = 2  # file line of the first data row
     line_map: Sequence[int] | None = None  # data row -> file line, when rows were skipped
-    skipped: list[Rejected] = field(default_factory=list)
+    skipped: list[Rejected] = field(default_factory=list)  # lines the csv module's path set aside: the first
+    skipped_counts: dict[str, int] = field(default_factory=dict)  # REJECTED_KEPT, and all of them by reason
     warnings: list[RegisterWarning] = field(default_factory=list)
 
 
@@ -920,6 +931,13 @@ def _read_csv_slowly(
     values: dict[str, list[str]] = {key: [] for key in wanted}
     lines: list[int] = []
     skipped: list[Rejected] = []
+    counts: dict[str, int] = {}
+
+    def skip(line: int, key: str, values: dict[str, str]) -> None:
+        counts[key] = counts.get(key, 0) + 1
+        if len(skipped) < REJECTED_KEPT:
+            skipped.append(Rejected.of(line, [(key, values)]))
+
     done = 0  # physical lines read so far
     first = True
     while True:
@@ -929,7 +947,7 @@ def _read_csv_slowly(
             break
         except csv.Error as exc:
             line, done = header_line + done, reader.line_num
-            skipped.append(Rejected.of(line, [("bad_line", {"detail": _cut(str(exc), EXCERPT_CHARS)})]))
+            skip(line, "bad_line", {"detail": _cut(str(exc), EXCERPT_CHARS)})
             continue
         line, done = header_line + done, reader.line_num
         if first:  # the header
@@ -939,9 +957,9 @@ def _read_csv_slowly(
             continue
         if len(fields) != width:
             if not any(f.strip() for f in fields):
-                skipped.append(Rejected.of(line, [("blank_line", {})]))
+                skip(line, "blank_line", {})
             else:
-                skipped.append(Rejected.of(line, [("field_count", {"got": str(len(fields)), "want": str(width)})]))
+                skip(line, "field_count", {"got": str(len(fields)), "want": str(width)})
             continue
         lines.append(line)
         for key, i in wanted.items():
@@ -958,6 +976,7 @@ def _read_csv_slowly(
         first_line=header_line + 1,
         line_map=np.array(lines, dtype=np.int64),
         skipped=skipped,
+        skipped_counts=counts,
     )
 
 
@@ -1136,20 +1155,34 @@ _NOT_NUMBER_BYTE = np.ones(256, dtype=bool)
 _NOT_NUMBER_BYTE[list(b"0123456789+-.eE")] = False
 
 
+_PRINTABLE_BYTE = np.zeros(256, dtype=bool)
+_PRINTABLE_BYTE[0x21:0x7F] = True  # ASCII letters, digits and signs: the same character in UTF-8 and Windows-1251
+
+
+def _values_with(col: pa.Array, byte_set: np.ndarray) -> np.ndarray | None:
+    """Which values of a binary column hold a byte of `byte_set` (256 flags), found by one scan of the
+    bytes; None when none does."""
+    offsets_buf, data_buf = col.buffers()[1], col.buffers()[2]
+    if data_buf is None:
+        return None
+    offsets = np.frombuffer(offsets_buf, dtype=np.int32)[col.offset : col.offset + len(col) + 1]
+    data = np.frombuffer(data_buf, dtype=np.uint8)[offsets[0] : offsets[-1]]
+    flags = byte_set[data]
+    if not flags.any():
+        return None
+    starts = offsets[:-1] - offsets[0]
+    filled = np.flatnonzero(offsets[1:] > offsets[:-1])  # empty values have no bytes (and no segment)
+    mask = np.zeros(len(col), dtype=bool)
+    mask[filled] = np.logical_or.reduceat(flags, starts[filled])
+    return mask
+
+
 def _only_number_bytes(col: pa.Array) -> pa.Array:
     """Empty the values with a byte no number has (any non-ASCII byte among them, so the column can be
     read as text whatever its encoding). Costs a scan of the bytes, and more only where such values are."""
-    offsets_buf, data_buf = col.buffers()[1], col.buffers()[2]
-    if data_buf is None:
+    mask = _values_with(col, _NOT_NUMBER_BYTE)
+    if mask is None:
         return col
-    offsets = np.frombuffer(offsets_buf, dtype=np.int32)[col.offset : col.offset + len(col) + 1]
-    data = np.frombuffer(data_buf, dtype=np.uint8)[offsets[0] : offsets[-1]]
-    bad = np.flatnonzero(_NOT_NUMBER_BYTE[data])
-    if bad.size == 0:
-        return col
-    rows = np.unique(np.searchsorted(offsets, bad + offsets[0], side="right") - 1)
-    mask = np.zeros(len(col), dtype=bool)
-    mask[rows] = True
     return pc.if_else(pa.array(mask), pa.scalar(b"", pa.binary()), col)  # empty, not null: a null slot keeps its bytes
 
 
@@ -1259,14 +1292,16 @@ def _aggregate(cols: _Columns, table: dict[str, str | None], changes_n: int) -> 
     for r in df.filter(pl.col("tot")).select("row", "ci", "mi").iter_rows():
         labels[r[0]] = codes[r[1]] if r[1] is not None and code_tot[r[1]] else munis[r[2]]
     if "_first" in cols.data and bad.height:  # ... or in the first column (only bad rows can be totals)
-        firsts = _decode_all(cols.data["_first"].take(pa.array(bad["row"].to_list())).to_pylist(), encoding)
-        extra = {row: text for row, text in zip(bad["row"].to_list(), firsts) if _is_total(text)}
+        extra = _first_column_totals(cols.data["_first"], bad["row"], encoding)
         if extra:
             labels.update(extra)
             bad = bad.filter(~pl.col("row").is_in(list(extra)))
     good = df.filter(pl.col("ok"))
-    rejected = cols.skipped + _reasons(bad, cols, codes, munis, industries, encoding)
-    rejected.sort(key=lambda r: r.line)
+    first, by_reason = _reasons(bad, cols, codes, munis, industries, encoding)
+    rejected = sorted(cols.skipped + first, key=lambda r: r.line)[:REJECTED_KEPT]
+    for key, n in cols.skipped_counts.items():
+        by_reason[key] = by_reason.get(key, 0) + n
+    skipped_n = sum(cols.skipped_counts.values())
     totals = _totals(labels, df, good, bad, cols) if labels else []
 
     aggs = [pl.len().alias("firms"), pl.col("emp").sum().alias("employees")]
@@ -1283,9 +1318,11 @@ def _aggregate(cols: _Columns, table: dict[str, str | None], changes_n: int) -> 
         for (m, i), v in sorted(cells.items())
     ]
     return RegisterResult(
-        rows_total=df.height + len(cols.skipped) - len(labels),
+        rows_total=df.height + skipped_n - len(labels),
         rows_used=good.height,
         rejected=rejected,
+        rejected_count=bad.height + skipped_n,
+        rejected_by_reason=by_reason,
         cells=out,
         encoding=cols.file_encoding or encoding,
         delimiter=cols.delimiter,
@@ -1373,46 +1410,99 @@ def _totals(
     return out
 
 
+def _first_column_totals(first: pa.Array, rows: pl.Series, encoding: str) -> dict[int, str]:
+    """Row -> label of the given rows whose first column labels a total, looked up once per distinct value."""
+    enc = pc.dictionary_encode(first.take(rows.to_arrow()))
+    texts = _decode_all(enc.dictionary.to_pylist(), encoding)
+    hits = [i for i, text in enumerate(texts) if _is_total(text)]
+    if not hits:
+        return {}
+    index = enc.indices.to_numpy(zero_copy_only=False)
+    return {int(rows[int(i)]): texts[int(index[i])] for i in np.flatnonzero(np.isin(index, hits))}
+
+
+REASONS = (  # the problems a row can have, in the order a rejected row says them
+    "empty_code",
+    "bad_code",
+    "empty_municipality",
+    "empty_employees",
+    "nan_employees",
+    "negative_employees",
+    "implausible_employees",
+    "implausible_revenue",
+)
+
+
+def _blank(col: pa.Array, encoding: str) -> pl.Series:
+    """Whether each value is missing or only spaces (as `str.strip` sees them). A value with a letter,
+    digit or sign of ASCII is not (found by a scan of the bytes); the others are decoded and stripped
+    once per distinct value."""
+    printable = _values_with(col, _PRINTABLE_BYTE)
+    blank = np.zeros(len(col), dtype=bool)
+    rest = np.arange(len(col)) if printable is None else np.flatnonzero(~printable)
+    if rest.size:
+        enc = pc.dictionary_encode(col.take(pa.array(rest)))
+        distinct = [not v.decode(encoding, errors="replace").strip() for v in enc.dictionary.to_pylist()]
+        blank[rest] = pl.Series(distinct, dtype=pl.Boolean).gather(pl.from_arrow(enc.indices)).to_numpy()
+    if col.null_count:
+        blank |= col.is_null().to_numpy(zero_copy_only=False)
+    return pl.Series(blank)
+
+
 def _reasons(
     bad: pl.DataFrame, cols: _Columns, codes: list, munis: list, industries: list, encoding: str
-) -> list[Rejected]:
-    """Say, for each rejected row, every problem it has, in a form a person can fix."""
+) -> tuple[list[Rejected], dict[str, int]]:
+    """Every problem of each rejected row, in a form a person can fix: found as one flag column per
+    reason (`REASONS`) over all the rejected rows and counted there, then said, with the values, for
+    the first `REJECTED_KEPT` only. A file of a million bad rows is a million flags, not a million
+    objects."""
     if bad.height == 0:
-        return []
-    rows = pa.array(bad["row"].to_list())
-    raw_emp = cols.data["employees"].take(rows).to_pylist()
-    raw_rev = cols.data["revenue"].take(rows).to_pylist() if "revenue" in cols.data else [None] * bad.height
-    out = []
-    for r, emp_raw, rev_raw in zip(bad.iter_rows(named=True), raw_emp, raw_rev):
-        problems: list[tuple[str, dict[str, str]]] = []
-        code = codes[r["ci"]] if r["ci"] is not None else None
-        if not code:
-            problems.append(("empty_code", {}))
-        elif industries[r["ci"]] is None:
-            problems.append(("bad_code", {"value": repr(_cut(code, EXCERPT_CHARS))}))
-        if r["mi"] is None or not munis[r["mi"]]:
-            problems.append(("empty_municipality", {}))
-        emp_text = None if emp_raw is None else emp_raw.decode(encoding, errors="replace").strip()
-        if not emp_text:
-            problems.append(("empty_employees", {}))
-        elif r["emp"] is None:
-            problems.append(("nan_employees", {"value": repr(_cut(emp_text, EXCERPT_CHARS))}))
-        elif r["emp"] < 0:
-            problems.append(("negative_employees", {"value": repr(_cut(emp_text, EXCERPT_CHARS))}))
-        elif r["emp"] > MAX_EMPLOYEES:
-            problems.append(
-                (
-                    "implausible_employees",
-                    {"value": repr(_cut(emp_text, EXCERPT_CHARS)), "limit": _spaced(MAX_EMPLOYEES)},
-                )
-            )
-        if r.get("rev") is not None and abs(r["rev"]) > MAX_REVENUE:
-            rev_text = rev_raw.decode(encoding, errors="replace").strip()
-            problems.append(
-                ("implausible_revenue", {"value": repr(_cut(rev_text, EXCERPT_CHARS)), "limit": _spaced(MAX_REVENUE)})
-            )
-        out.append(Rejected.of(_line(cols, r["row"]), problems))
-    return out
+        return [], {}
+    ci, mi, emp = bad["ci"], bad["mi"], bad["emp"]
+    raw_emp = cols.data["employees"].take(bad["row"].to_arrow())
+    blank = _blank(raw_emp, encoding)
+    rev_far = (bad["rev"].abs() > MAX_REVENUE) if "rev" in bad.columns else pl.repeat(False, bad.height, eager=True)
+    flags = bad.select("row", "ci").with_columns(
+        pl.Series([not c for c in codes], dtype=pl.Boolean).gather(ci).fill_null(True).alias("empty_code"),
+        pl.Series([bool(c) and i is None for c, i in zip(codes, industries)], dtype=pl.Boolean)
+        .gather(ci)
+        .fill_null(False)
+        .alias("bad_code"),
+        pl.Series([not m for m in munis], dtype=pl.Boolean).gather(mi).fill_null(True).alias("empty_municipality"),
+        (emp.is_null() & blank).alias("empty_employees"),
+        (emp.is_null() & ~blank).alias("nan_employees"),
+        (emp < 0).fill_null(False).alias("negative_employees"),
+        (emp > MAX_EMPLOYEES).fill_null(False).alias("implausible_employees"),
+        rev_far.fill_null(False).alias("implausible_revenue"),
+    )
+    counts = flags.select(pl.col(REASONS).sum()).row(0, named=True)
+    by_reason = {key: int(n) for key, n in counts.items() if n}
+
+    head = flags.head(REJECTED_KEPT)
+    emp_raw = raw_emp.slice(0, head.height).to_pylist()
+    rev_raw = cols.data["revenue"].take(head["row"].to_arrow()).to_pylist() if "revenue" in cols.data else None
+    first = []
+    for k, r in enumerate(head.iter_rows(named=True)):
+        texts = {
+            "bad_code": codes[r["ci"]] if r["bad_code"] else None,
+            "employees": None if emp_raw[k] is None else emp_raw[k].decode(encoding, errors="replace").strip(),
+            "revenue": rev_raw[k].decode(encoding, errors="replace").strip() if r["implausible_revenue"] else None,
+        }
+        problems = [(key, _reason_values(key, texts)) for key in REASONS if r[key]]
+        first.append(Rejected.of(_line(cols, r["row"]), problems))
+    return first, by_reason
+
+
+def _reason_values(key: str, texts: dict[str, str | None]) -> dict[str, str]:
+    """The values a reason's text names: the value as the file has it (cut short), and the limit."""
+    if key == "bad_code":
+        return {"value": repr(_cut(texts["bad_code"], EXCERPT_CHARS))}
+    if key in ("nan_employees", "negative_employees", "implausible_employees"):
+        values = {"value": repr(_cut(texts["employees"], EXCERPT_CHARS))}
+        return values | ({"limit": _spaced(MAX_EMPLOYEES)} if key == "implausible_employees" else {})
+    if key == "implausible_revenue":
+        return {"value": repr(_cut(texts["revenue"], EXCERPT_CHARS)), "limit": _spaced(MAX_REVENUE)}
+    return {}
 
 
 def _spaced(n: float) -> str:

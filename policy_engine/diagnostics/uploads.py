@@ -62,7 +62,6 @@ class TooLarge(ValueError):
 
 _DIM = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\sref="(?:[A-Z]{1,4}[0-9]{1,9}:)?([A-Z]{1,4})([0-9]{1,9})"')
 _SHEET_DATA = re.compile(rb"<(?:(\w+):)?sheetData\b")
-_LAST_REF = re.compile(rb'r="([A-Z]{0,4})([0-9]{1,9})"')
 _CHUNK = 1 << 20
 
 
@@ -143,7 +142,9 @@ class _SheetScan:
     rows without an `r` attribute count too), or references a cell past them: a reference is parsed
     only when it is long enough to be past a limit (a regex built from the limits), so an ordinary
     sheet costs a few scans of its bytes, and a far cell anywhere is still found. The cells check
-    multiplies the rows by the widest column known (the candidates and the declared dimension)."""
+    multiplies the rows by the widest column known (the candidates and the declared dimension). What
+    the XML does not say (short references far apart in a sheet with no dimension) is left to the
+    reader's own memory ceiling (`read_sheet`)."""
 
     def __init__(self, limits: Limits):
         self.limits = limits
@@ -175,11 +176,6 @@ class _SheetScan:
         for a_col, a_row, b_col, b_row in self.far.findall(text):
             col, row = (a_col, a_row) if a_col else (b_col, b_row)
             self.max_col, self.max_row = max(self.max_col, column_number(col)), max(self.max_row, int(row))
-        last = text.rfind(b'r="')
-        if last >= 0:  # rows come in order in a sheet written by Excel: the last reference is the farthest so far
-            found = _LAST_REF.match(text, last)
-            if found:
-                self.max_row = max(self.max_row, int(found.group(2)))
         self.tail = text[-256:]  # a reference cut by the chunk's end is read with the next one
         _check_extent(max(self.rows, self.max_row), self.max_col, self.limits)
         if self.cells > self.limits.cells:

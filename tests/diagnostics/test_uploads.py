@@ -170,3 +170,50 @@ def test_the_reader_returns_the_sheet_row_for_row():
     df = uploads.read_sheet(workbook_with("B5"))
     assert df.height == 5 and df.row(0)[:3] == ("Код ОКВЭД", "Район", "Численность")
     assert df.row(4)[1] == "1"
+
+
+def test_the_readers_memory_ceiling_refuses_what_the_inspection_let_through(catalogue, monkeypatch):
+    """With the inspection off, a cell at ZZ100000 made the reader's child take 2.47 GB and 19 s; under
+    its ceiling (here 512 MB) the child ends at the ceiling and the file is refused naming it."""
+    import dataclasses
+
+    monkeypatch.setattr(uploads, "inspect_xlsx", lambda raw, limits=None: None)
+    limits = dataclasses.replace(uploads.LIMITS, reader_memory_bytes=512 * 2**20)
+    start = time.perf_counter()
+    with pytest.raises(uploads.TooLarge) as refused:
+        uploads.read_sheet(workbook_with("ZZ100000"), limits=limits)
+    assert refused.value.code == "reader_failed" and refused.value.values["limit_mb"] == 512
+    assert time.perf_counter() - start < 10
+
+
+def rows_without_numbers(rows: int, cells_per_row: int = 1) -> bytes:
+    """A sheet whose rows and cells carry no `r` attribute, as some writers make them: nothing to read
+    their number from, so only counting the elements tells how large it is."""
+    row = "<row>" + "<c><v>1</v></c>" * cells_per_row + "</row>"
+    return raw_workbook({"xl/worksheets/sheet1.xml": SHEET.format(row * rows).encode()})
+
+
+@pytest.mark.parametrize(
+    "rows, per_row, limit, code",
+    [(1001, 1, {"rows": 1000}, "too_many_rows"), (10, 101, {"cells": 1000}, "too_many_cells")],
+)
+def test_rows_and_cells_without_numbers_are_counted(rows, per_row, limit, code):
+    import dataclasses
+
+    limits = dataclasses.replace(uploads.LIMITS, **limit)
+    with pytest.raises(uploads.TooLarge) as refused:
+        uploads.inspect_xlsx(rows_without_numbers(rows, per_row), limits)
+    assert refused.value.code == code
+    uploads.inspect_xlsx(rows_without_numbers(rows - 1 if code == "too_many_rows" else rows, per_row - 1), limits)
+
+
+def test_the_declared_dimension_counts_too():
+    import dataclasses
+
+    limits = dataclasses.replace(uploads.LIMITS, rows=1000)
+    declared = SHEET.replace("<sheetData>", '<dimension ref="A1:B5000"/><sheetData>').format(
+        '<row r="1"><c r="A1"><v>1</v></c></row>'
+    )
+    with pytest.raises(uploads.TooLarge) as refused:
+        uploads.inspect_xlsx(raw_workbook({"xl/worksheets/sheet1.xml": declared.encode()}), limits)
+    assert refused.value.code == "too_many_rows" and refused.value.values["rows"] == 5000

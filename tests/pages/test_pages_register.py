@@ -1,5 +1,6 @@
 """Page 1's register upload through the UI: a role two columns could hold is asked for, with nothing
-preselected, and codes a workbook stored as numbers are read back and the page warns about them."""
+preselected, codes a workbook stored as numbers are read back and the page warns about them, and a
+register of many bad rows leaves the session only the first of them and the counts."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import io
 from pathlib import Path
 
 from openpyxl import Workbook
+from pydantic import BaseModel
 from streamlit.testing.v1 import AppTest
 
+from policy_engine.diagnostics.register import REJECTED_KEPT, Rejected
 from policy_engine.store.database import Store
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -68,3 +71,45 @@ def test_codes_stored_as_numbers_are_read_back_and_the_page_warns():
     assert not at.exception
     assert employment(at) == {("Вологда", "music"): 4, ("Вологда", "cinema"): 6}
     assert "строка 2: 59.2 → 59.20" in warnings(at)
+
+
+def rejected_rows(value, seen: set[int]) -> set[int]:
+    """The rejected rows (by identity) reachable from a session value: in results, summaries, lists."""
+    if isinstance(value, Rejected):
+        seen.add(id(value))
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            rejected_rows(getattr(value, name), seen)
+    elif isinstance(value, (list, tuple, set)):
+        for item in value:
+            rejected_rows(item, seen)
+    elif isinstance(value, dict):
+        for item in value.values():
+            rejected_rows(item, seen)
+    return seen
+
+
+def test_a_register_of_many_bad_rows_leaves_the_session_the_first_rows_and_exact_counts():
+    """3,000 rejected rows: the session keeps REJECTED_KEPT of them, the page says how many there were
+    by reason, and the good row is imported."""
+    at = open_new_project("Томская область")
+    bad = 3 * REJECTED_KEPT
+    lines = ["ОКВЭД;Район;Численность", "59.11;Томск;4"]
+    lines += [f";Томск;{i}" if i % 2 else f"59.11;Томск;x{i}" for i in range(bad)]
+    at.file_uploader(key="register_file").set_value(("r.csv", "\n".join(lines).encode(), "text/csv")).run()
+    at.button(key="import_register").click().run()
+    assert not at.exception
+    assert employment(at) == {("Томск", "cinema"): 4}
+    _, report, rejections = at.session_state["register_report"]
+    assert (rejections.count, report.rejected_count, report.rows_total) == (bad, bad, bad + 1)
+    assert rejections.by_reason == {"empty_code": bad // 2, "nan_employees": bad // 2}
+    kept = set()
+    for _, value in at.session_state.items():
+        rejected_rows(value, kept)
+    assert len(kept) == REJECTED_KEPT  # the first rows, however many were rejected
+    assert [r.line for r in rejections.first] == list(range(3, 3 + REJECTED_KEPT))
+    shown = " ".join(c.value.replace("\\", "") for c in at.caption)  # user text is Markdown-escaped
+    assert "Причины: пустой код деятельности: 1\u00a0500; численность … — не число: 1\u00a0500" in shown
+    assert "отклонено: 3,000" in at.info[0].value
+    (table,) = [d.value for d in at.dataframe if "Строка" in d.value.columns]
+    assert table["Строка"].tolist() == list(range(3, 3 + REJECTED_KEPT))
