@@ -77,7 +77,10 @@ def economy_section(project: Project) -> None:
     upload = st.file_uploader(tr("audit.upload"), type=["csv", "txt", "xlsx"], key="register_file")
     if upload is not None:
         mapping = register_mapping(upload)
-        if mapping is not False and st.button(tr("audit.import_register"), key="import_register"):
+        held = len(project.economy.employment)
+        # an import replaces the employment data: say so, and ask (the version before stays in the history)
+        replace = not held or st.checkbox(tr("audit.replace_confirm", rows=held), key="register_replace_ok")
+        if mapping is not False and st.button(tr("audit.import_register"), key="import_register", disabled=not replace):
             with st.status(tr("audit.importing"), expanded=False) as status:
                 try:
                     result = read_register(upload.getvalue(), cat, project.crosswalk, name=upload.name, columns=mapping)

@@ -50,7 +50,11 @@ def test_walk_pages_1_to_3_with_the_sample(app_server, page, tmp_path):
     register = tmp_path / "register.csv"
     register.write_bytes(REGISTER.encode("cp1251"))
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(register))
-    page.get_by_role("button", name="Импортировать реестр").click()
+    button = page.get_by_role("button", name="Импортировать реестр")
+    expect(button).to_be_disabled()  # the sample holds employment data: replacing it is asked first
+    page.locator(".st-key-register_replace_ok").locator("label").click()
+    expect(button).to_be_enabled()
+    button.click()
     expect(page.get_by_text("Использовано строк: 2 из 3")).to_be_visible()
     wait_for_app(page)
     shoot(page, tmp_path, "page1_register")

@@ -211,6 +211,7 @@ def test_an_uploaded_registers_headers_municipalities_and_totals_show_literally(
         "Итого;;999",
     )
     at.file_uploader(key="register_file").set_value(("total.csv", data, "text/csv")).run()
+    at.checkbox(key="register_replace_ok").check().run()  # the project holds employment data already
     at.button(key="import_register").click().run()
     assert not at.exception and at.info and at.warning  # imported, and the total said not to add up
     assert_literal(at, f"register imported ({lang})")
