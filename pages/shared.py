@@ -330,11 +330,12 @@ def sidebar() -> None:
         if st.session_state.get("read_only"):
             st.warning(tr("sidebar.read_only"))
         st.markdown(f"**{tr('sidebar.progress')}**")
-        for status in iteration_status(project, catalogue()):  # i18n texts only: the one place HTML is allowed
+        for status in iteration_status(project, catalogue()):  # i18n texts only; no HTML anywhere in the pages
             mark = ":material/check_circle:" if status.done else ":material/radio_button_unchecked:"
             missing = ", ".join(tr(k, **status.values) for k in status.missing)
             todo = tr("done") if status.done else tr("todo", items=missing)
-            st.markdown(f"{mark} {tr(status.title_key)}  \n<small>{todo}</small>", unsafe_allow_html=True)
+            st.markdown(f"{mark} {tr(status.title_key)}")
+            st.caption(todo)
         if st.button(tr("sidebar.close_project"), key="close_project"):
             close_project()
             st.rerun()

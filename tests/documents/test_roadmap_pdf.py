@@ -14,19 +14,8 @@ from policy_engine.documents.roadmap import build_roadmap
 from policy_engine.documents.roadmap_pdf import render_pdf
 from policy_engine.i18n import t
 from policy_engine.project.model import Project, Region
+from tests.documents.test_roadmap import SECTIONS  # the sections in the method's order
 from tests.hostile import EMOJI, KAZAKH, LONG_TEXT, LONG_WORD, MARKUP, hostile_project
-
-SECTIONS = [
-    "summary",
-    "audit",
-    "clusters",
-    "classification",
-    "measures",
-    "pilots",
-    "promotion",
-    "monitoring",
-    "next_review",
-]
 
 
 def pages_text(pdf: bytes) -> list[str]:

@@ -9,19 +9,9 @@ import pandas as pd
 import pytest
 
 from policy_engine.project import validation
-from policy_engine.project.model import Cluster, Project, Region, SelectedMeasure
+from policy_engine.project.model import Project, SelectedMeasure
 from policy_engine.wizard import monitoring
 from tests.wizard.grid import grid
-
-
-@pytest.fixture
-def empty() -> Project:
-    return Project(
-        id="perm-krai",
-        region=Region(name="Пермский край", country="RU"),
-        clusters=[Cluster(id="crafts", name="Ремёсла", industries=["folk_crafts"])],
-    )
-
 
 KPI = {"kpi": "creative_firms", "baseline_year": 2025, "baseline": 120.0, "target_year": 2028, "target": 150.0}
 

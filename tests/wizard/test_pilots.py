@@ -8,19 +8,9 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from policy_engine.project.model import Cluster, Project, Region
+from policy_engine.project.model import Project
 from policy_engine.wizard import pilots
 from tests.wizard.grid import grid
-
-
-@pytest.fixture
-def empty() -> Project:
-    return Project(
-        id="perm-krai",
-        region=Region(name="Пермский край", country="RU"),
-        clusters=[Cluster(id="crafts", name="Ремёсла", industries=["folk_crafts"])],
-    )
-
 
 ROW = {
     "name": "Школа резьбы",

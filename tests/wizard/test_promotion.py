@@ -8,19 +8,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from policy_engine.project.model import Cluster, Project, Provenance, Region
+from policy_engine.project.model import Project, Provenance
 from policy_engine.wizard import promotion
 from tests.wizard.grid import grid
-
-
-@pytest.fixture
-def empty() -> Project:
-    return Project(
-        id="perm-krai",
-        region=Region(name="Пермский край", country="RU"),
-        clusters=[Cluster(id="crafts", name="Ремёсла", industries=["folk_crafts"])],
-    )
-
 
 EVENT = {
     "name": "Ярмарка мастеров",
