@@ -22,6 +22,7 @@ PAGES = [
     st.Page("pages/4_pilots.py", title=tr("iter.4"), icon=":material/science:", url_path="pilots"),
     st.Page("pages/5_promotion.py", title=tr("iter.5"), icon=":material/campaign:", url_path="promotion"),
     st.Page("pages/6_monitoring.py", title=tr("iter.6"), icon=":material/monitoring:", url_path="monitoring"),
+    st.Page("pages/workshop.py", title=tr("nav.workshop"), icon=":material/groups:", url_path="workshop"),
     st.Page("pages/roadmap.py", title=tr("nav.roadmap"), icon=":material/description:", url_path="roadmap"),
 ]
 page = st.navigation(PAGES)

@@ -25,6 +25,7 @@ from policy_engine.diagnostics.location_quotients import gva_shares, location_qu
 from policy_engine.documents import charts
 from policy_engine.method.vocabulary import MUNICIPALITY_KINDS
 from policy_engine.wizard import audit, frame
+from policy_engine.workshop import board
 
 sidebar()
 project = require_project()
@@ -351,6 +352,11 @@ with st.expander(tr("audit.add_actor"), expanded=not project.actors or "open_add
             )
 
 # --- result -------------------------------------------------------------------------------------
+workshop_lines = board.summary_lines(project, ("rate",), lang())
+if workshop_lines:  # what the room said, accepted on the workshop page (pages/workshop.py)
+    st.subheader(tr("ws.summaries"))
+    for line in workshop_lines:
+        st.text(line)
 st.header(tr("result"))
 st.subheader(tr("audit.priorities"))
 for gp in growth_points(project, cat, lang=lg)[:5]:

@@ -25,6 +25,7 @@ from policy_engine.diagnostics.growth_points import growth_points
 from policy_engine.diagnostics.proposals import propose_clusters
 from policy_engine.documents import charts
 from policy_engine.wizard import clustering
+from policy_engine.workshop import board
 
 sidebar()
 project = require_project()
@@ -248,6 +249,11 @@ for b in found:
     st.text(plain(f"• {b.message}"))
 
 # --- result -------------------------------------------------------------------------------------
+workshop_lines = board.summary_lines(project, ("points", "ideas"), lang())
+if workshop_lines:  # what the room said, accepted on the workshop page (pages/workshop.py)
+    st.subheader(tr("ws.summaries"))
+    for line in workshop_lines:
+        st.text(line)
 st.header(tr("result"))
 for c in project.clusters:
     if c.status == "accepted":

@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from policy_engine.method.vocabulary import PARTICIPANT_ROLES
+
 MUNICIPALITIES = [
     "Усть-Каменогорск",
     "Риддер",
@@ -504,3 +506,220 @@ def main_upload(runs: int, fmt: str) -> int:
                 f"(max {r['max_s']:.3f}), peak {r['peak_mb']:.0f} MB{mark}"
             )
     return 0 if all(r["ok"] for r in rows) else 1
+
+
+# --- workshop: N phones against the real server -------------------------------------------------------
+
+WORKSHOP_BAR_P95_MS = 200.0
+WORKSHOP_BAR_BOARD_MS = 500.0
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start_server(database_url: str, data_dir: Path, port: int):
+    """The app as `scripts/app.sh` runs it (server.py: Streamlit and the participants' routes), on `port`."""
+    import os
+    import subprocess
+    import urllib.request
+
+    root = Path(__file__).resolve().parents[1]
+    env = dict(os.environ, DATABASE_URL=database_url, GENIUS_LOCI_DATA=str(data_dir))
+    log = open(data_dir / "server.log", "wb")  # noqa: SIM115  (closed with the process by the caller)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "server.py",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.port",
+            str(port),
+            "--server.fileWatcherType",
+            "none",
+            "--logger.level",
+            "warning",
+        ],
+        cwd=root,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server exited with {proc.returncode}; see {data_dir / 'server.log'}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
+                if r.read().strip() == b"ok":
+                    return proc, log
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("the server did not start within 60 s")
+
+
+async def _phones(base: str, code: str, participants: int, question_id: int, items: list[str]) -> dict:
+    """N phones at once, each the way the page does it: the code → the link, join, the state, a ballot,
+    the ballot changed. Returns every submit's latency and the failures."""
+    import asyncio
+
+    import httpx
+
+    submits: list[float] = []
+    failures: list[str] = []
+    limits = httpx.Limits(max_connections=participants, max_keepalive_connections=participants)
+
+    async def phone(i: int) -> None:
+        item = items[i % len(items)]
+        async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as c:
+            r = await c.post("/api/ws/code", json={"code": code})
+            if r.status_code != 200:
+                failures.append(f"code {r.status_code}")
+                return
+            link = r.json()["link"]
+            r = await c.post(f"/api/ws/{link}/join", json={"name": f"P{i}", "role": PARTICIPANT_ROLES[i % 5]})
+            if r.status_code != 200:
+                failures.append(f"join {r.status_code}")
+                return
+            r = await c.get(f"/api/ws/{link}/state")
+            if r.status_code != 200 or r.json()["question"]["id"] != question_id:
+                failures.append(f"state {r.status_code}")
+                return
+            for vitality in (1 + i % 5, 1 + (i + 2) % 5):  # a ballot, then changed
+                values = {item: {"uniqueness": 1 + i % 5, "recognition": 1 + (i + 1) % 5, "vitality": vitality}}
+                start = time.perf_counter()
+                r = await c.post(f"/api/ws/{link}/ballot", json={"question": question_id, "values": values})
+                submits.append((time.perf_counter() - start) * 1000)
+                if r.status_code != 200:
+                    failures.append(f"ballot {r.status_code} {r.text[:80]}")
+
+    await asyncio.gather(*(phone(i) for i in range(participants)))
+    return {"submits": submits, "failures": failures}
+
+
+def bench_workshop(participants: int, database_url: str | None = None, progress=None) -> dict:
+    """Start the real server on the configured database (DATABASE_URL, or a fresh SQLite file), open a
+    `rate` question on the sample, and drive `participants` phones over HTTP concurrently."""
+    import asyncio
+    import tempfile
+    import uuid
+
+    from policy_engine.documents import charts
+    from policy_engine.project.sample import load_sample
+    from policy_engine.store.database import Store
+    from policy_engine.store.workshops import WorkshopStore
+    from policy_engine.workshop import board
+    from policy_engine.workshop.questions import items_for
+
+    say = progress or (lambda _m: None)
+    with tempfile.TemporaryDirectory(prefix="gl-bench-workshop-") as tmp:
+        url = database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
+        store = Store(url)
+        rooms = WorkshopStore(store)
+        project = load_sample("east-kazakhstan").model_copy(update={"id": f"bench-{uuid.uuid4().hex[:8]}"})
+        store.create(project, author="bench")
+        workshop = rooms.create(project.id, "Benchmark")
+        items, _ = items_for(project, store.catalogue, "rate")
+        question = rooms.add_question(workshop.id, "rate", "Rate", items)
+        rooms.open_question(question.id)
+        rooms.reveal(question.id)
+        port = _free_port()
+        say(f"starting the server on port {port} ({store.dialect})")
+        proc, log = _start_server(url, Path(tmp), port)
+        try:
+            say(f"{participants} phones: code, join, state, ballot, changed ballot")
+            started = time.perf_counter()
+            out = asyncio.run(
+                _phones(f"http://127.0.0.1:{port}", workshop.code, participants, question.id, [i.id for i in items])
+            )
+            wall = time.perf_counter() - started
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except Exception:  # noqa: BLE001
+                proc.kill()
+            log.close()
+        ballots = rooms.ballots(question.id)
+        expected_values = {
+            i: {"uniqueness": 1 + i % 5, "recognition": 1 + (i + 1) % 5, "vitality": 1 + (i + 2) % 5}
+            for i in range(participants)
+        }
+        names = _participant_names(store, workshop.id)
+        exact = sum(1 for b in ballots if b.value == expected_values.get(int(names[b.participant][1:]), None))
+        board_ms = []
+        for _ in range(5):  # the board's rerun: ballots → tally → chart rows → the charts' specs
+            start = time.perf_counter()
+            shown, result = rooms.result(question.id)
+            labels = board.chart_labels(shown, "ru")
+            charts.workshop_results(board.result_rows(shown, result, "ru"), labels).to_dict()
+            charts.workshop_roles(board.role_rows(shown, result, "ru"), labels).to_dict()
+            rooms.board(workshop.id)
+            board_ms.append((time.perf_counter() - start) * 1000)
+        dialect = store.dialect
+        store.close()
+    submits = sorted(out["submits"])
+    p50 = statistics.median(submits) if submits else float("nan")
+    p95 = submits[max(0, int(round(0.95 * len(submits))) - 1)] if submits else float("nan")
+    return {
+        "database": dialect,
+        "participants": participants,
+        "ballots_expected": participants,
+        "ballots_stored": len(ballots),
+        "ballots_exact": exact,
+        "failures": len(out["failures"]),
+        "failure_examples": out["failures"][:5],
+        "p50_ms": round(p50, 1),
+        "p95_ms": round(p95, 1),
+        "max_ms": round(submits[-1], 1) if submits else None,
+        "board_refresh_ms": round(statistics.median(board_ms), 1),
+        "wall_s": round(wall, 2),
+    }
+
+
+def _participant_names(store, workshop_id: int) -> dict[int, str]:
+    from sqlmodel import Session, select
+
+    from policy_engine.store.workshops import ParticipantRecord
+
+    with Session(store.engine) as s:
+        return dict(
+            s.exec(
+                select(ParticipantRecord.id, ParticipantRecord.name).where(ParticipantRecord.workshop_id == workshop_id)
+            ).all()
+        )
+
+
+def main_workshop(participants: int, fmt: str) -> int:
+    import os
+
+    row = bench_workshop(participants, os.environ.get("DATABASE_URL"), progress=lambda m: print(m, file=sys.stderr))
+    ok = (
+        row["ballots_stored"] == row["ballots_expected"] == row["ballots_exact"]
+        and row["failures"] == 0
+        and row["p95_ms"] < WORKSHOP_BAR_P95_MS
+        and row["board_refresh_ms"] < WORKSHOP_BAR_BOARD_MS
+    )
+    row["ok"] = ok
+    if fmt == "json":
+        print(json.dumps(row))
+    else:
+        print(
+            f"bar: every ballot stored exactly once, p95 submit < {WORKSHOP_BAR_P95_MS:g} ms, "
+            f"board refresh < {WORKSHOP_BAR_BOARD_MS:g} ms"
+        )
+        for k, v in row.items():
+            print(f"{k:<18} {v}")
+    return 0 if ok else 1

@@ -364,7 +364,7 @@ def cmd_register(args: argparse.Namespace, cat: Catalogue) -> int:
 
 
 def cmd_bench(args: argparse.Namespace, cat: Catalogue) -> int:
-    from policy_engine.bench import main_register, main_roadmap, main_upload
+    from policy_engine.bench import main_register, main_roadmap, main_upload, main_workshop
 
     if args.rows < 1 or args.runs < 1:
         raise CliError("--rows and --runs must be at least 1")
@@ -372,6 +372,10 @@ def cmd_bench(args: argparse.Namespace, cat: Catalogue) -> int:
         return main_roadmap(args.runs, args.format)
     if args.what == "upload":
         return main_upload(args.runs, args.format)
+    if args.what == "workshop":
+        if not 1 <= args.participants <= 2000:
+            raise CliError("--participants must be from 1 to 2000")
+        return main_workshop(args.participants, args.format)
     return main_register(args.rows, args.runs, args.format)
 
 
@@ -461,7 +465,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--lang", choices=["ru", "en", "kk"], default="ru")
     sp.add_argument("--docx", metavar="FILE.docx", help="also write the editable DOCX")
     sp = add("bench", "benchmarks (see README)", cmd_bench)
-    sp.add_argument("what", choices=["register", "roadmap", "upload"])
+    sp.add_argument("what", choices=["register", "roadmap", "upload", "workshop"])
+    sp.add_argument("--participants", type=int, default=150, help="workshop: phones at once")
     sp.add_argument("--rows", type=int, default=1_000_000)
     sp.add_argument("--runs", type=int, default=7)
     sp.add_argument("--format", choices=["table", "json"], default="table")

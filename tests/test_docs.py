@@ -10,9 +10,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGINE = ROOT / "policy_engine"
-LAYERS = ["method", "project", "diagnostics", "wizard", "store", "documents"]
+LAYERS = ["method", "project", "diagnostics", "wizard", "workshop", "store", "documents"]
 SHARED = {"i18n", "seedfile", "literal", "incidents"}  # below every layer
-EDGES = {"cli", "bench", "__main__"}  # above every layer
+EDGES = {"cli", "bench", "__main__", "web"}  # above every layer
 
 
 def modules() -> set[str]:

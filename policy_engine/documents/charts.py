@@ -291,3 +291,61 @@ def kpi_paths(rows: list[dict[str, Any]], labels: dict[str, str], columns: int =
         )
         .resolve_scale(x="independent", y="independent")
     )
+
+
+def workshop_results(rows: list[dict[str, Any]], labels: dict[str, str]) -> alt.Chart:
+    """A question's result on the facilitator's board: one bar per item (the room's value), its colour the
+    consensus across roles (darker = every role agrees), a tick for the mean ± spread where there is one."""
+    height = max(160, 34 * len(rows))
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        y=alt.Y("item:N", title=None, sort=alt.SortField("order"), axis=alt.Axis(labelLimit=420, labelFontSize=15)),
+    )
+    bars = base.mark_bar(height=22).encode(
+        x=alt.X("value:Q", title=labels["value"], axis=alt.Axis(titleFontSize=15, labelFontSize=14)),
+        color=alt.Color("consensus:Q", title=labels["consensus"], scale=alt.Scale(scheme="blues", domain=[0, 1])),
+        tooltip=[
+            alt.Tooltip("full:N", title=labels["item"]),
+            alt.Tooltip("value:Q", title=labels["value"], format=".2f"),
+            alt.Tooltip("consensus:Q", title=labels["consensus"], format=".2f"),
+            alt.Tooltip("ballots:Q", title=labels["ballots"]),
+            alt.Tooltip("divide:Q", title=labels["divide"], format=".2f"),
+        ],
+    )
+    counts = base.mark_text(align="left", dx=6, fontSize=14).encode(x="value:Q", text="ballots:Q")
+    return (bars + counts).properties(height=height)
+
+
+def workshop_roles(rows: list[dict[str, Any]], labels: dict[str, str]) -> alt.Chart:
+    """Each role's mean per item: a row whose colours differ is an item the roles are divided on."""
+    height = max(160, 34 * len({r["item"] for r in rows}))
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        y=alt.Y("item:N", title=None, sort=alt.SortField("order"), axis=alt.Axis(labelLimit=420, labelFontSize=15)),
+        x=alt.X(
+            "role:N",
+            title=labels["role"],
+            sort=alt.SortField("role_order"),
+            axis=alt.Axis(labelAngle=0, labelFontSize=14, labelLimit=200),
+        ),
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color("mean:Q", title=labels["mean"], scale=alt.Scale(scheme="viridis")),
+        tooltip=[
+            alt.Tooltip("item:N", title=labels["item"]),
+            alt.Tooltip("role:N", title=labels["role"]),
+            alt.Tooltip("mean:Q", title=labels["mean"], format=".2f"),
+            alt.Tooltip("ballots:Q", title=labels["ballots"]),
+        ],
+    )
+    text = base.mark_text(fontSize=15, color="white").encode(text=alt.Text("mean:Q", format=".1f"))
+    return (cells + text).properties(height=height)
+
+
+def workshop_joined(rows: list[dict[str, Any]], labels: dict[str, str]) -> alt.Chart:
+    """Who is in the room: participants joined, by role."""
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        y=alt.Y("role:N", title=None, sort=alt.SortField("role_order"), axis=alt.Axis(labelFontSize=15)),
+        x=alt.X("joined:Q", title=labels["joined"], axis=alt.Axis(tickMinStep=1)),
+    )
+    return (
+        base.mark_bar(height=22) + base.mark_text(align="left", dx=6, fontSize=15).encode(text="joined:Q")
+    ).properties(height=5 * 36)

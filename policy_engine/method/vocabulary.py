@@ -83,3 +83,38 @@ SIGNATORY_STAGES: tuple[SignatoryStage, ...] = get_args(SignatoryStage)
 # seeds/growth_points.yaml weighs and scales each of them.
 GrowthComponent = Literal["identity", "specialization", "relatedness", "support"]
 GROWTH_COMPONENTS: tuple[GrowthComponent, ...] = get_args(GrowthComponent)
+
+# Workshop mode (policy_engine/workshop/): what the room is asked. `rate`: identity elements on the
+# method's three criteria, 1–5 (002, iteration 1); `points`: 100 points across growth points, clusters or
+# measures; `rank`: pilot ideas in order; `ideas`: short proposals others upvote, moderated first;
+# `kpi`: agree or disagree with KPI targets, with a comment.
+QuestionKind = Literal["rate", "points", "rank", "ideas", "kpi"]
+QUESTION_KINDS: tuple[QuestionKind, ...] = get_args(QuestionKind)
+
+# What a `points` question spreads its 100 points over.
+PointsTarget = Literal["growth_points", "clusters", "measures"]
+POINTS_TARGETS: tuple[PointsTarget, ...] = get_args(PointsTarget)
+
+# What an `ideas` question collects.
+IdeaTarget = Literal["pilot", "event", "target_image"]
+IDEA_TARGETS: tuple[IdeaTarget, ...] = get_args(IdeaTarget)
+
+# The stakeholder group a participant declares (the Triple Helix of seed 003, Table 6, and the
+# community), and `other`; results are split by it.
+ParticipantRole = Literal["authority", "business", "academia", "community", "other"]
+PARTICIPANT_ROLES: tuple[ParticipantRole, ...] = get_args(ParticipantRole)
+
+# A question's life: drafted, open for ballots, closed (ballots final).
+QuestionState = Literal["draft", "open", "closed"]
+QUESTION_STATES: tuple[QuestionState, ...] = get_args(QuestionState)
+
+# A participant's proposal under moderation: only `approved` ones are shown to the room.
+IdeaStatus = Literal["pending", "approved", "hidden", "merged"]
+IDEA_STATUSES: tuple[IdeaStatus, ...] = get_args(IdeaStatus)
+
+# What accepting a question's result did to the project (`noted`: kept beside the project's own figures,
+# changing nothing else).
+WorkshopUse = Literal[
+    "scores_replaced", "noted", "priority_order", "pilots_added", "events_added", "target_image", "kpi_feedback"
+]
+WORKSHOP_USES: tuple[WorkshopUse, ...] = get_args(WorkshopUse)

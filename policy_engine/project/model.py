@@ -38,10 +38,13 @@ from policy_engine.method.vocabulary import (
     Lang,
     Level,
     MunicipalityKind,
+    ParticipantRole,
     PilotStatus,
+    QuestionKind,
     ReviewAction,
     Sector,
     SignatoryStage,
+    WorkshopUse,
 )
 from policy_engine.project.issues import Issue, from_validation
 
@@ -481,6 +484,29 @@ class KpiResult(Model):
     status: KpiVerdict
 
 
+class WorkshopResult(Model):
+    """One item of a workshop question's result, as the room gave it (policy_engine/workshop/tally.py)."""
+
+    label: Name
+    value: float = Field(gt=-AMOUNT_MAX, lt=AMOUNT_MAX)  # mean score, points, rank score or upvotes
+    ballots: Count = 0
+    consensus: float | None = Field(default=None, ge=0, le=1)
+
+
+class WorkshopSummary(Model):
+    """A workshop question whose result was accepted into the project: who answered, what they said,
+    and what it changed — shown on the audit and clustering pages and cited by the roadmap."""
+
+    workshop: Name
+    held_on: date
+    question: Name
+    kind: QuestionKind
+    participants: Count
+    by_role: dict[ParticipantRole, Count] = {}
+    results: Items[WorkshopResult] = []
+    use: WorkshopUse
+
+
 class CycleSummary(Model):
     """What a closed cycle left to the next: KPI results and the review's decisions."""
 
@@ -517,6 +543,7 @@ class Project(Model):
     feedback: Items[FeedbackItem] = []
     review: AnnualReview | None = None
     previous_cycles: Items[CycleSummary] = []
+    workshops: Items[WorkshopSummary] = []
 
     @field_validator("schema_version")
     @classmethod

@@ -18,6 +18,7 @@ PAGES = [
     "pages/4_pilots.py",
     "pages/5_promotion.py",
     "pages/6_monitoring.py",
+    "pages/workshop.py",
     "pages/roadmap.py",
 ]
 

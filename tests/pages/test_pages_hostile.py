@@ -23,6 +23,7 @@ from policy_engine.literal import BIDI_CONTROLS
 from policy_engine.project.model import CrosswalkChange, Signatory
 from policy_engine.project.sample import load_sample
 from policy_engine.store.database import Store
+from policy_engine.store.workshops import WORKSHOP_TABLES
 from tests.hostile import MARKDOWN_PAYLOAD, every_text_replaced
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,7 +76,7 @@ def project_id():
     results, and the changes between the cycles, are shown too."""
     store = Store()
     with store.engine.begin() as conn:
-        for table in ("project_version", "project_cycle", "project"):
+        for table in (*WORKSHOP_TABLES, "project_version", "project_cycle", "project"):
             conn.exec_driver_sql(f"DELETE FROM {table}")
     base = load_sample("east-kazakhstan")  # a place for every kind of text the sample leaves empty
     base.signatories.append(Signatory(stage="approved", name="Signer", position="Minister"))

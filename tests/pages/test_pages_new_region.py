@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from policy_engine.documents.roadmap import build_roadmap
 from policy_engine.method.catalogue import default_catalogue
 from policy_engine.store.database import Store
+from policy_engine.store.workshops import WORKSHOP_TABLES
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 AUDIT, CLUSTERING = "pages/1_identity_audit.py", "pages/2_clustering.py"
@@ -26,7 +27,7 @@ def empty_database():
     """Every test starts from an empty database, as a new installation does."""
     store = Store()
     with store.engine.begin() as conn:
-        for table in ("project_version", "project_cycle", "project"):
+        for table in (*WORKSHOP_TABLES, "project_version", "project_cycle", "project"):
             conn.exec_driver_sql(f"DELETE FROM {table}")
     store.close()
 

@@ -3,7 +3,7 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-from policy_engine import store  # noqa: F401  (registers the tables on SQLModel.metadata)
+from policy_engine.store import database, workshops  # noqa: F401  (register the tables on SQLModel.metadata)
 
 connection = context.config.attributes["connection"]
 context.configure(connection=connection, target_metadata=SQLModel.metadata, render_as_batch=True)

@@ -1,0 +1,1 @@
+"""Workshop mode: the room rates, allocates, ranks, proposes and comments from their phones."""
