@@ -28,8 +28,7 @@ from policy_engine.documents import charts
 from policy_engine.method.vocabulary import IDEA_TARGETS, POINTS_TARGETS, QUESTION_KINDS
 from policy_engine.store.database import Invalid, StoreError
 from policy_engine.store.workshops import WorkshopStore
-from policy_engine.workshop import accept, board
-from policy_engine.workshop.ballots import CRITERIA
+from policy_engine.workshop import accept, board, codes
 from policy_engine.workshop.questions import items_for
 from policy_engine.workshop.tally import agreed_and_divided
 
@@ -39,12 +38,6 @@ REFRESH_S = 3  # the live board's refresh
 @st.cache_resource
 def workshops() -> WorkshopStore:
     return WorkshopStore(get_store())
-
-
-def base_url() -> str:
-    """The address phones reach this server at, as the facilitator's browser reached it."""
-    url = st.context.url or ""
-    return url.split("/", 3)[0] + "//" + url.split("/", 3)[2] if "://" in url else ""
 
 
 sidebar()
@@ -87,14 +80,13 @@ workshop = next(w for w in existing if w.id == chosen)
 is_open = workshop.is_open(datetime.now(UTC))
 
 # -- joining: code, QR code, address --
-link = ws_store.link(workshop.id)
-url = f"{base_url()}/ws/{link}"
+join_page, url = codes.join_addresses(st.context.url, ws_store.link(workshop.id))
 join_col, qr_col = st.columns([3, 2])
 with join_col:
     if is_open:
         st.subheader(tr("wsp.join_here"))
         st.markdown(f"# `{workshop.code[:3]} {workshop.code[3:]}`")
-        st.caption(tr_md("wsp.join_code", address=f"{base_url()}/ws"))
+        st.caption(tr_md("wsp.join_code", address=join_page))
         st.code(url, language=None)
     else:
         st.warning(tr("wsp.over"))
@@ -121,9 +113,7 @@ with st.expander(tr("wsp.add_question"), expanded=not questions):
         tr("wsp.question_title"), value=tr(f"wsp.default.{kind}"), max_chars=500, key=f"ws_qt_{kind}"
     )
     if st.button(tr("wsp.add"), key="ws_add_q"):
-        items, issues = items_for(project, cat, kind, target)
-        if kind == "ideas" and target == "target_image" and not cluster:
-            issues = [*issues]
+        items, issues = items_for(project, cat, kind, target, cluster)
         if issues:
             show_issues(issues)
         else:
@@ -141,14 +131,8 @@ open_now = next((q.id for q in questions if q.state == "open"), None)
 picked = st.radio(
     tr("wsp.questions"),
     q_ids,
-    index=q_ids.index(st.session_state.get("ws_q", open_now or q_ids[0]))
-    if st.session_state.get("ws_q", open_now or q_ids[0]) in q_ids
-    else 0,
-    format_func=lambda i: next(
-        f"{q.position}. {plain(q.title)} — {tr(f'ws.kind.{q.kind}')} ({tr(f'ws.state.{q.state}')})"
-        for q in questions
-        if q.id == i
-    ),
+    index=q_ids.index(open_now) if open_now else 0,  # the open question first; the radio keeps a pick
+    format_func=lambda i: plain(board.question_label(next(q for q in questions if q.id == i), lg)),
     key="ws_q_pick",
 )
 question = next(q for q in questions if q.id == picked)
@@ -266,33 +250,10 @@ st.subheader(tr("wsp.exports"))
 shown, result = ws_store.result(question.id)
 ballot_rows = ws_store.ballot_rows(question.id, lg)
 if ballot_rows:
-    criteria = {c: tr(f"field.{c}") for c in CRITERIA}
-    headers = {
-        "participant": tr("wsp.col.participant"),
-        "role": tr("ws.board.role"),
-        "item": tr("ws.board.item"),
-        "agree": tr("wsp.col.agree"),
-        "comment": tr("wsp.col.comment"),
-        question.kind: tr(f"ws.value.{question.kind}"),
-    } | criteria
     st.caption(tr("wsp.ballots"))
-    grid(ballot_rows, key=f"ws_ballots_{question.id}", column_config=headers, hide_index=True)
+    grid(ballot_rows, key=f"ws_ballots_{question.id}", column_config=board.ballot_headers(shown, lg), hide_index=True)
     st.caption(tr("wsp.results"))
-    grid(
-        [
-            {k: r[k] for k in ("full", "value", "mean", "consensus", "ballots", "divide")}
-            for r in board.result_rows(shown, result, lg)
-        ],
-        key=f"ws_results_{question.id}",
-        column_config={
-            "full": tr("ws.board.item"),
-            "value": tr(f"ws.value.{question.kind}"),
-            "mean": tr("wsp.col.mean"),
-            "consensus": tr("ws.board.consensus"),
-            "ballots": tr("ws.board.ballots"),
-            "divide": tr("ws.board.divide"),
-        },
-        hide_index=True,
-    )
+    rows, headers = board.result_table(shown, result, lg)
+    grid(rows, key=f"ws_results_{question.id}", column_config=headers, hide_index=True)
 else:
     st.caption(tr("wsp.no_answers"))

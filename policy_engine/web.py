@@ -17,7 +17,9 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -163,10 +165,15 @@ def _page(request: Request, link: str | None) -> HTMLResponse:
         "t": _page_strings(lang),
     }
     blob = json.dumps(config, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
-    html = PAGE.read_text(encoding="utf-8").replace("__CONFIG__", blob).replace("__LANG__", lang)
+    html = _template().replace("__CONFIG__", blob).replace("__LANG__", lang)
     response = HTMLResponse(html, headers=_page_headers())
     response.set_cookie("gl_lang", lang, max_age=365 * 86400, samesite="strict", httponly=True)
     return response
+
+
+@lru_cache(maxsize=1)
+def _template() -> str:
+    return PAGE.read_text(encoding="utf-8")
 
 
 def _page_headers() -> dict[str, str]:
@@ -189,121 +196,93 @@ async def phone_page(request: Request) -> Response:
     return _page(request, request.path_params["link"])
 
 
-async def join_by_code(request: Request) -> Response:
-    """POST /api/ws/code {code}: the link of the workshop with that code (wrong codes slowed per client)."""
-    try:
-        data = await _json_body(request)
-    except _BadRequest as exc:
-        return _refusal(exc.code, _lang(request), exc.status)
-    store = workshops()
+def api(handler: Callable[[Request, dict[str, Any]], Response]):
+    """A JSON endpoint: a POST's body read within its limits, then `handler(request, body)` with the store's
+    refusals turned into coded JSON in the participant's language (`_answer`)."""
 
-    def work() -> Response:
-        code = data.get("code")
-        if not isinstance(code, str):
-            return _refusal("ws_wrong_code", _lang(request), 400)
-        link = store.link_for_code(code, client=_client(request))
-        return JSONResponse({"ok": True, "link": link})
+    async def endpoint(request: Request) -> Response:
+        data: dict[str, Any] = {}
+        if request.method == "POST":
+            try:
+                data = await _json_body(request)
+            except _BadRequest as exc:
+                return _refusal(exc.code, _lang(request), exc.status)
+        return _answer(request, lambda: handler(request, data))
 
-    return _answer(request, work)
-
-
-async def join(request: Request) -> Response:
-    """POST /api/ws/{link}/join {name, role}: become a participant; the token goes into an HttpOnly cookie."""
-    link = request.path_params["link"]
-    try:
-        data = await _json_body(request)
-    except _BadRequest as exc:
-        return _refusal(exc.code, _lang(request), exc.status)
-    store = workshops()
-
-    def work() -> Response:
-        token, workshop = store.join(link, name=data.get("name") or "", role=data.get("role") or "other")
-        response = JSONResponse({"ok": True})
-        seconds = max(60, int((workshop.expires_at - datetime.now(UTC)).total_seconds()))
-        response.set_cookie(
-            _cookie_name(link),
-            token,
-            max_age=seconds,
-            httponly=True,
-            samesite="strict",
-            secure=request.url.scheme == "https",
-            path="/",
-        )
-        return response
-
-    return _answer(request, work)
+    endpoint.__doc__ = handler.__doc__
+    return endpoint
 
 
 def _token(request: Request, link: str) -> str | None:
     return request.cookies.get(_cookie_name(link))
 
 
-async def state(request: Request) -> Response:
-    """GET /api/ws/{link}/state: the open question and the participant's own answers."""
+@api
+def join_by_code(request: Request, data: dict[str, Any]) -> Response:
+    """POST /api/ws/code {code}: the link of the workshop with that code (wrong codes slowed per client)."""
+    code = data.get("code")
+    if not isinstance(code, str):
+        return _refusal("ws_wrong_code", _lang(request), 400)
+    return JSONResponse({"ok": True, "link": workshops().link_for_code(code, client=_client(request))})
+
+
+@api
+def join(request: Request, data: dict[str, Any]) -> Response:
+    """POST /api/ws/{link}/join {name, role}: become a participant; the token goes into an HttpOnly cookie."""
     link = request.path_params["link"]
-    store = workshops()
-    lang = _lang(request)
-
-    def work() -> Response:
-        view = store.phone(_token(request, link), link)
-        question = None
-        if view.question is not None:
-            q = view.question
-            items = [{"id": i.id, "name": i.name(lang), "level": i.level} for i in q.items]
-            if q.kind == "ideas":
-                items = [{"id": idea_item(i.id), "name": i.text, "level": None} for i in view.ideas]
-            question = {
-                "id": q.id,
-                "kind": q.kind,
-                "title": q.title,
-                "per_level": q.per_level,
-                "items": items,
-            }
-        body = {
-            "ok": True,
-            "workshop": view.workshop,
-            "ended": view.ended,
-            "name": view.name,
-            "role": view.role,
-            "question": question,
-            "ballots": view.ballots,
-            "mine": [{"text": i.text, "status": i.status} for i in view.mine],
-        }
-        return JSONResponse(body, headers={"Cache-Control": "no-store"})
-
-    return _answer(request, work)
+    token, workshop = workshops().join(link, name=data.get("name") or "", role=data.get("role") or "other")
+    response = JSONResponse({"ok": True})
+    response.set_cookie(
+        _cookie_name(link),
+        token,
+        max_age=max(60, int((workshop.expires_at - datetime.now(UTC)).total_seconds())),
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
+    return response
 
 
-async def ballot(request: Request) -> Response:
+@api
+def state(request: Request, data: dict[str, Any]) -> Response:
+    """GET /api/ws/{link}/state: the open question and the participant's own answers."""
+    link, lang = request.path_params["link"], _lang(request)
+    view = workshops().phone(_token(request, link), link)
+    question = None
+    if view.question is not None:
+        q = view.question
+        items = [{"id": i.id, "name": i.name(lang), "level": i.level} for i in q.items]
+        if q.kind == "ideas":
+            items = [{"id": idea_item(i.id), "name": i.text, "level": None} for i in view.ideas]
+        question = {"id": q.id, "kind": q.kind, "title": q.title, "per_level": q.per_level, "items": items}
+    body = {
+        "ok": True,
+        "workshop": view.workshop,
+        "ended": view.ended,
+        "name": view.name,
+        "role": view.role,
+        "question": question,
+        "ballots": view.ballots,
+        "mine": [{"text": i.text, "status": i.status} for i in view.mine],
+    }
+    return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+
+@api
+def ballot(request: Request, data: dict[str, Any]) -> Response:
     """POST /api/ws/{link}/ballot {question, values}: store an answer; it replaces the previous one."""
     link = request.path_params["link"]
-    try:
-        data = await _json_body(request)
-    except _BadRequest as exc:
-        return _refusal(exc.code, _lang(request), exc.status)
-    store = workshops()
-
-    def work() -> Response:
-        kept = store.submit(_token(request, link), link, data.get("question"), data.get("values"))
-        return JSONResponse({"ok": True, "kept": kept})
-
-    return _answer(request, work)
+    kept = workshops().submit(_token(request, link), link, data.get("question"), data.get("values"))
+    return JSONResponse({"ok": True, "kept": kept})
 
 
-async def idea(request: Request) -> Response:
+@api
+def idea(request: Request, data: dict[str, Any]) -> Response:
     """POST /api/ws/{link}/idea {question, text}: a proposal, shown to the room once the facilitator approves it."""
     link = request.path_params["link"]
-    try:
-        data = await _json_body(request)
-    except _BadRequest as exc:
-        return _refusal(exc.code, _lang(request), exc.status)
-    store = workshops()
-
-    def work() -> Response:
-        store.propose(_token(request, link), link, data.get("question"), data.get("text"))
-        return JSONResponse({"ok": True})
-
-    return _answer(request, work)
+    workshops().propose(_token(request, link), link, data.get("question"), data.get("text"))
+    return JSONResponse({"ok": True})
 
 
 async def no_trailing(request: Request) -> Response:

@@ -275,6 +275,10 @@ def database_url(url: str | None = None) -> str:
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cur = dbapi_connection.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
+    # NORMAL under WAL: a commit no longer waits for the disk (fsync at checkpoints only). The database
+    # cannot be corrupted by a crash; a power cut may lose the last commits. A ballot costs 0.8–1.9 ms
+    # instead of 1.8–2.1 ms (python /tmp-style loop of 100 submits, README "Workshop mode").
+    cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA busy_timeout=30000")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()

@@ -10,6 +10,7 @@ the question as it is at that moment: a question closed a millisecond earlier re
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,7 +22,7 @@ from policy_engine.i18n import t
 from policy_engine.method.vocabulary import IDEA_STATUSES, PARTICIPANT_ROLES, QUESTION_KINDS
 from policy_engine.project.issues import Issue
 from policy_engine.project.model import NAME_MAX
-from policy_engine.store.database import AccessDenied, Invalid, NotFound, Store, StoreError, _now
+from policy_engine.store.database import AccessDenied, Invalid, NotFound, Store, _now
 from policy_engine.workshop import codes
 from policy_engine.workshop.ballots import CRITERIA, WHOLE, check_idea, check_submission, clean_text
 from policy_engine.workshop.model import (
@@ -38,6 +39,7 @@ from policy_engine.workshop.tally import Result, tally
 
 WORKSHOP_HOURS = 12  # a workshop's code and link work this long unless the facilitator ends it sooner
 WORKSHOP_HOURS_MAX = 24 * 14
+KNOWN_PHONES_MAX = 20_000  # participants a process remembers (then it forgets them all and asks again)
 
 
 class WorkshopRecord(SQLModel, table=True):
@@ -120,10 +122,6 @@ class CodeThrottled(WorkshopRefused):
     def __init__(self, seconds: float):
         super().__init__("ws_code_throttled", seconds=max(1, round(seconds)))
         self.seconds = seconds
-
-
-class _Clash(StoreError):
-    """Two tabs of one phone stored the same ballot at once (PostgreSQL); the write is tried again."""
 
 
 class NotParticipant(AccessDenied):
@@ -213,6 +211,7 @@ class WorkshopStore:
     def __init__(self, store: Store):
         self.store = store
         self.wrong_codes = codes.WrongCodes()
+        self._known: dict[tuple[str, str], tuple[int, int]] = {}  # (token hash, link) -> (participant, workshop)
 
     # -- the facilitator --
 
@@ -342,46 +341,46 @@ class WorkshopStore:
     def question(self, question_id: int) -> Question:
         return self.store._read(lambda s: _question(self._question_row(s, question_id)))
 
-    def open_question(self, question_id: int) -> Question:
-        """Open a question for ballots; the workshop's other open question (one at a time) closes."""
+    def _change_question(self, question_id: int, change: Callable[[Session, QuestionRecord], None]) -> Question:
+        """Apply `change` to the question's row in one transaction; the question as it now is."""
 
         def work(s: Session) -> Question:
             row = self._question_row(s, question_id)
+            change(s, row)
+            s.flush()
+            return _question(row)
+
+        return self.store._write(work)
+
+    def open_question(self, question_id: int) -> Question:
+        """Open a question for ballots; the workshop's other open question (one at a time) closes."""
+
+        def change(s: Session, row: QuestionRecord) -> None:
             workshop = self._workshop_row(s, row.workshop_id)
             now = _now()
             if workshop.ended_at is not None or _aware(workshop.expires_at) <= now:
                 raise WorkshopRefused("ws_workshop_over")
-            for other in s.exec(
-                select(QuestionRecord).where(
-                    QuestionRecord.workshop_id == row.workshop_id, QuestionRecord.state == "open"
-                )
-            ):
-                if other.id != row.id:
-                    other.state, other.closed_at = "closed", now
+            others = select(QuestionRecord).where(
+                QuestionRecord.workshop_id == row.workshop_id,
+                QuestionRecord.state == "open",
+                QuestionRecord.id != row.id,
+            )
+            for other in s.exec(others):
+                other.state, other.closed_at = "closed", now
             row.state, row.opened_at, row.closed_at = "open", row.opened_at or now, None
-            s.flush()
-            return _question(row)
 
-        return self.store._write(work)
+        return self._change_question(question_id, change)
 
     def close_question(self, question_id: int) -> Question:
-        def work(s: Session) -> Question:
-            row = self._question_row(s, question_id)
+        def change(s: Session, row: QuestionRecord) -> None:
             if row.state == "open":
                 row.state, row.closed_at = "closed", _now()
-            s.flush()
-            return _question(row)
 
-        return self.store._write(work)
+        return self._change_question(question_id, change)
 
     def reveal(self, question_id: int, revealed: bool = True) -> Question:
-        def work(s: Session) -> Question:
-            row = self._question_row(s, question_id)
-            row.revealed = revealed
-            s.flush()
-            return _question(row)
-
-        return self.store._write(work)
+        """Show the results on the board (or hide them again)."""
+        return self._change_question(question_id, lambda s, row: setattr(row, "revealed", revealed))
 
     def ballots(self, question_id: int) -> list[Ballot]:
         """Every ballot of the question with its participant's role (the board's and the tally's input)."""
@@ -535,22 +534,12 @@ class WorkshopStore:
     def workshop_by_link(self, link: str) -> Workshop:
         return self.store._read(lambda s: _workshop(self._by_link(s, link)))
 
-    def _participant(self, s: Session, token: str | None, link: str) -> tuple[ParticipantRecord, WorkshopRecord]:
-        workshop = self._by_link(s, link)
-        row = (
-            s.exec(select(ParticipantRecord).where(ParticipantRecord.token_hash == codes.token_hash(token))).first()
-            if codes.looks_like_token(token, codes.PARTICIPANT_BYTES)
-            else None
-        )
-        if row is None or row.workshop_id != workshop.id:
-            raise NotParticipant("not a participant of this workshop")
-        return row, workshop
-
     def phone(self, token: str | None, link: str) -> PhoneView:
         """What the participant's phone shows now."""
 
         def work(s: Session) -> PhoneView:
-            me, workshop = self._participant(s, token, link)
+            me_id, workshop_id = self._who(s, token, link)
+            me, workshop = s.get(ParticipantRecord, me_id), s.get(WorkshopRecord, workshop_id)
             over = workshop.ended_at is not None or _aware(workshop.expires_at) <= _now()
             row = s.exec(
                 select(QuestionRecord).where(QuestionRecord.workshop_id == workshop.id, QuestionRecord.state == "open")
@@ -588,17 +577,65 @@ class WorkshopStore:
 
         return self.store._read(work)
 
+    def _who(self, s: Session, token: str | None, link: str) -> tuple[int, int]:
+        """(participant id, workshop id) of `token` in the workshop of `link`, or NotParticipant. A token
+        never changes hands, so the process keeps the pairs it has seen (a phone sends one with every
+        request) and asks the database once per phone."""
+        if not codes.looks_like_token(token, codes.PARTICIPANT_BYTES):
+            self._by_link(s, link)  # NotFound for a link of no workshop
+            raise NotParticipant("not a participant of this workshop")
+        key = (codes.token_hash(token), link)
+        known = self._known.get(key)
+        if known is not None:
+            return known
+        row = s.exec(
+            select(ParticipantRecord.id, ParticipantRecord.workshop_id)
+            .join(WorkshopRecord, WorkshopRecord.id == ParticipantRecord.workshop_id)
+            .where(ParticipantRecord.token_hash == key[0], WorkshopRecord.link == link)
+        ).first()
+        if row is None:
+            self._by_link(s, link)
+            raise NotParticipant("not a participant of this workshop")
+        if len(self._known) >= KNOWN_PHONES_MAX:
+            self._known.clear()
+        self._known[key] = (row[0], row[1])
+        return row[0], row[1]
+
+    def _upsert(self):
+        """INSERT … ON CONFLICT (question, participant, item) DO UPDATE, in the database's own dialect."""
+        if self.store.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        stmt = insert(BallotRecord.__table__)
+        return stmt.on_conflict_do_update(
+            index_elements=["question_id", "participant_id", "item"],
+            set_={"value": stmt.excluded.value, "updated_at": stmt.excluded.updated_at},
+        )
+
     def submit(self, token: str | None, link: str, question_id: Any, values: Any) -> dict[str, Any]:
-        """Store a participant's answer (see `policy_engine/workshop/ballots.py`); returns it as kept."""
+        """Store a participant's answer (see `policy_engine/workshop/ballots.py`); returns it as kept.
+
+        One question read (with its workshop's end) and one upsert per item: the unique constraint
+        makes a second answer replace the first, and two tabs of one phone racing end with one ballot."""
 
         def work(s: Session) -> dict[str, Any]:
-            me, workshop = self._participant(s, token, link)
-            if self.store.dialect == "postgresql":  # one submission of a participant at a time (two tabs)
-                s.exec(select(ParticipantRecord.id).where(ParticipantRecord.id == me.id).with_for_update())
-            row = s.get(QuestionRecord, question_id) if isinstance(question_id, int) else None
-            if row is None or row.workshop_id != workshop.id:
+            me, workshop_id = self._who(s, token, link)
+            found = (
+                s.connection()
+                .execute(  # columns, not an ORM object: this is the hot path of a room of phones
+                    sa.select(*QuestionRecord.__table__.c, WorkshopRecord.ended_at, WorkshopRecord.expires_at)
+                    .join(WorkshopRecord, WorkshopRecord.id == QuestionRecord.workshop_id)
+                    .where(QuestionRecord.id == question_id)
+                )
+                .first()
+                if isinstance(question_id, int) and not isinstance(question_id, bool)
+                else None
+            )
+            if found is None or found.workshop_id != workshop_id:
                 raise WorkshopRefused("ws_unknown_question")
-            if workshop.ended_at is not None or _aware(workshop.expires_at) <= _now():
+            row = found
+            if row.ended_at is not None or _aware(row.expires_at) <= _now():
                 raise WorkshopRefused("ws_workshop_over")
             question = _question(row)
             approved: set[str] = set()
@@ -612,31 +649,36 @@ class WorkshopStore:
             kept, issues = check_submission(question, values, approved)
             if issues:
                 raise Invalid(issues)
-            mine = select(BallotRecord).where(BallotRecord.question_id == row.id, BallotRecord.participant_id == me.id)
-            existing = {b.item: b for b in s.exec(mine)}
+            mine = (BallotRecord.question_id == row.id) & (BallotRecord.participant_id == me)
+            if question.kind in WHOLE:  # the allocation or order replaces the previous one whole
+                if self.store.dialect == "postgresql":  # one whole submission of a participant at a time
+                    s.exec(select(ParticipantRecord.id).where(ParticipantRecord.id == me).with_for_update())
+                s.exec(sa.delete(BallotRecord).where(mine & BallotRecord.item.not_in(list(kept))))
+            dropped = [item for item, value in kept.items() if question.kind == "ideas" and value == 0]
+            if dropped:  # an upvote taken back
+                s.exec(sa.delete(BallotRecord).where(mine & BallotRecord.item.in_(dropped)))
             now = _now()
-            if question.kind in WHOLE:
-                for item, ballot in existing.items():
-                    if item not in kept:
-                        s.delete(ballot)
-            for item, value in kept.items():
-                ballot = existing.get(item)
-                if question.kind == "ideas" and value == 0:
-                    if ballot is not None:
-                        s.delete(ballot)
-                    continue
-                text = json.dumps(value, ensure_ascii=False)
-                if ballot is None:
-                    s.add(BallotRecord(question_id=row.id, participant_id=me.id, item=item, value=text, updated_at=now))
-                else:
-                    ballot.value, ballot.updated_at = text, now
+            rows = [
+                {
+                    "question_id": row.id,
+                    "participant_id": me,
+                    "item": item,
+                    "value": json.dumps(value, ensure_ascii=False),
+                    "updated_at": now,
+                }
+                for item, value in kept.items()
+                if item not in dropped
+            ]
+            if rows:
+                s.connection().execute(self._upsert(), rows)
             return kept
 
-        return self._write_retrying(work)
+        return self.store._write(work)
 
     def propose(self, token: str | None, link: str, question_id: Any, text: Any) -> Idea:
         def work(s: Session) -> Idea:
-            me, workshop = self._participant(s, token, link)
+            me_id, workshop_id = self._who(s, token, link)
+            workshop = s.get(WorkshopRecord, workshop_id)
             row = s.get(QuestionRecord, question_id) if isinstance(question_id, int) else None
             if row is None or row.workshop_id != workshop.id or row.kind != "ideas":
                 raise WorkshopRefused("ws_unknown_question")
@@ -648,27 +690,16 @@ class WorkshopStore:
             count = s.exec(
                 select(sa.func.count())
                 .select_from(IdeaRecord)
-                .where(IdeaRecord.question_id == row.id, IdeaRecord.participant_id == me.id)
+                .where(IdeaRecord.question_id == row.id, IdeaRecord.participant_id == me_id)
             ).one()
             if count >= IDEAS_PER_PARTICIPANT_MAX:
                 raise WorkshopRefused("ws_too_many_ideas", limit=IDEAS_PER_PARTICIPANT_MAX)
-            idea = IdeaRecord(question_id=row.id, participant_id=me.id, text=kept, created_at=_now())
+            idea = IdeaRecord(question_id=row.id, participant_id=me_id, text=kept, created_at=_now())
             s.add(idea)
             s.flush()
             return _idea(idea)
 
-        return self._write_retrying(work)
-
-    def _write_retrying(self, work):
-        """A write that two tabs of one phone may race on PostgreSQL: a clash on the one-ballot
-        constraint means the other tab won; try again on what it stored."""
-        for attempt in range(5):
-            try:
-                return self.store._write(work, on_integrity=lambda: _Clash())
-            except _Clash:
-                if attempt == 4:
-                    raise StoreError("ballot clash") from None
-        raise AssertionError("unreachable")
+        return self.store._write(work)
 
     # -- results --
 

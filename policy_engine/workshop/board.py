@@ -12,6 +12,7 @@ from typing import Any
 from policy_engine.i18n import day, number, t
 from policy_engine.method.vocabulary import PARTICIPANT_ROLES
 from policy_engine.project.model import Project
+from policy_engine.workshop.ballots import CRITERIA
 from policy_engine.workshop.model import Question
 from policy_engine.workshop.tally import Result
 
@@ -120,3 +121,40 @@ def summary_lines(project: Project, kinds: tuple[str, ...], lang: str) -> list[s
         for s in project.workshops
         if s.kind in kinds
     ]
+
+
+def question_label(question: Question, lang: str) -> str:
+    """ "2. Rate the elements — Rate identity elements (open)": a question in the facilitator's list."""
+    return (
+        f"{question.position}. {question.title} — {t(f'ws.kind.{question.kind}', lang)} "
+        f"({t(f'ws.state.{question.state}', lang)})"
+    )
+
+
+def ballot_headers(question: Question, lang: str) -> dict[str, str]:
+    """The column headers of the anonymised ballots (`WorkshopStore.ballot_rows`) in `lang`."""
+    return {
+        "participant": t("wsp.col.participant", lang),
+        "role": t("ws.board.role", lang),
+        "item": t("ws.board.item", lang),
+        "agree": t("wsp.col.agree", lang),
+        "comment": t("wsp.col.comment", lang),
+        question.kind: t(f"ws.value.{question.kind}", lang),
+    } | {c: t(f"field.{c}", lang) for c in CRITERIA}
+
+
+RESULT_COLUMNS = ("full", "value", "mean", "consensus", "ballots", "divide")
+
+
+def result_table(question: Question, result: Result, lang: str) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The result per item as a table to show and download, with its headers in `lang`."""
+    rows = [{k: r[k] for k in RESULT_COLUMNS} for r in result_rows(question, result, lang)]
+    headers = {
+        "full": t("ws.board.item", lang),
+        "value": value_label(question, lang),
+        "mean": t("wsp.col.mean", lang),
+        "consensus": t("ws.board.consensus", lang),
+        "ballots": t("ws.board.ballots", lang),
+        "divide": t("ws.board.divide", lang),
+    }
+    return rows, headers

@@ -16,6 +16,7 @@ import hashlib
 import secrets
 import threading
 import time
+from urllib.parse import urlsplit
 
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 CODE_LENGTH = 6
@@ -99,3 +100,11 @@ class WrongCodes:
     def succeeded(self, client: str) -> None:
         with self._lock:
             self._wrong.pop(client, None)
+
+
+def join_addresses(page_url: str, link: str) -> tuple[str, str]:
+    """(the address to type the code at, the link the QR code carries), on the server the facilitator's
+    browser reached: phones in the same room reach it at the same host."""
+    parts = urlsplit(page_url or "")
+    base = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+    return f"{base}/ws", f"{base}/ws/{link}"

@@ -31,8 +31,10 @@ def items_for(
     catalogue: Catalogue,
     kind: QuestionKind,
     target: PointsTarget | IdeaTarget | None = None,
+    cluster: str | None = None,
 ) -> tuple[list[Item], list[Issue]]:
-    """The items a question of `kind` (over `target`) asks about, or why there are none yet."""
+    """The items a question of `kind` (over `target`) asks about, or why there are none yet. An `ideas`
+    question for a target image needs one of the project's clusters (`cluster`)."""
     items: list[Item] = []
     if kind == "rate":
         items = [Item(id=e.id, label=e.name) for e in project.identity_elements]
@@ -63,8 +65,10 @@ def items_for(
         items = [Item(id=p.id, label=p.name) for p in project.pilots]
     elif kind == "kpi":
         items = [kpi_item(project, catalogue, i) for i in range(len(project.kpis)) if project.kpis[i].targets]
-    elif kind == "ideas":
-        return [], []  # the room's own proposals are the items (the store keeps them)
+    elif kind == "ideas":  # the room's own proposals are the items (the store keeps them)
+        if target == "target_image" and all(c.id != cluster for c in project.clusters):
+            return [], [Issue(code="ws_no_cluster")]
+        return [], []
     if not items:
         what = {lang: t(f"ws.kind.{kind}", lang) for lang in LANGS}
         return [], [Issue(code=f"workshop_no_items.{kind}", values={"what": what})]

@@ -244,3 +244,29 @@ def test_the_charts_words_are_russian(kind):
 def test_consensus_is_written_as_the_language_writes_numbers(lang, expected):
     assert consensus_text(0.25, lang) == expected
     assert consensus_text(None, lang) == "—"
+
+
+def test_the_question_list_and_the_tables_speak_russian_and_show_no_keys(sample, catalogue):
+    from policy_engine.workshop.board import ballot_headers, question_label, result_table
+    from policy_engine.workshop.model import Question
+    from policy_engine.workshop.questions import items_for
+    from policy_engine.workshop.tally import tally
+
+    items, _ = items_for(sample, catalogue, "rate")
+    q = Question(
+        id=3, workshop=1, position=2, kind="rate", title="Оцените <b>элементы</b>", items=tuple(items), state="open"
+    )
+    assert question_label(q, "ru") == "2. Оцените <b>элементы</b> — Оценка элементов идентичности (открыт)"
+    headers = ballot_headers(q, "ru")
+    assert headers["uniqueness"] == "уникальность" and headers["role"] == "Группа участников"
+    from policy_engine.workshop.model import Ballot
+
+    ballots = [
+        Ballot(
+            participant=p, role="business", item=items[0].id, value={"uniqueness": p, "recognition": p, "vitality": p}
+        )
+        for p in (2, 4)
+    ]
+    rows, headers = result_table(q, tally(q, ballots), "ru")
+    assert list(rows[0]) == list(headers) and rows[0]["full"] == items[0].label and rows[0]["mean"] == 3
+    assert all(not any(c.isascii() and c.isalpha() for c in h) for h in headers.values())  # no English, no keys

@@ -24,6 +24,7 @@ from policy_engine.workshop.codes import (
     WRONG_CODE_FORGET_S,
     WRONG_CODE_WAIT_MAX_S,
     WrongCodes,
+    join_addresses,
     looks_like_token,
     new_code,
     new_token,
@@ -306,3 +307,18 @@ def test_a_patient_guesser_is_told_the_maximum_wait_not_an_error():
         clock.advance(wrong.wait("10.0.0.1"))
         wrong.failed("10.0.0.1")
     assert wrong.wait("10.0.0.1") == WRONG_CODE_WAIT_MAX_S
+
+
+@pytest.mark.parametrize(
+    "page_url, base",
+    [
+        ("http://192.168.1.20:8501/workshop?project=tverskaya-oblast", "http://192.168.1.20:8501"),
+        ("https://genius-loci.example.kz/workshop", "https://genius-loci.example.kz"),
+        ("", ""),
+    ],
+)
+def test_the_join_addresses_are_on_the_server_the_facilitator_reached(page_url, base):
+    link = new_token()
+    typed, scanned = join_addresses(page_url, link)
+    assert typed == f"{base}/ws" and scanned == f"{base}/ws/{link}"
+    assert "project" not in scanned  # the project's id never travels to the phones

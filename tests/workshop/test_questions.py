@@ -303,3 +303,12 @@ def test_more_items_than_a_room_can_answer_are_refused(empty, catalogue):
     assert str(QUESTION_ITEMS_MAX) in issues[0].text("ru") and CYRILLIC.search(issues[0].text("ru"))
     fits = ok(audit.set_elements(empty, catalogue, rows[:QUESTION_ITEMS_MAX]))
     assert len(asked(fits, catalogue, "rate")) == QUESTION_ITEMS_MAX
+
+
+def test_ideas_for_a_target_image_need_one_of_the_projects_clusters(sample, catalogue):
+    cluster = sample.clusters[0].id
+    assert items_for(sample, catalogue, "ideas", "target_image", cluster) == ([], [])
+    for missing in (None, "a-cluster-of-another-project"):
+        items, issues = items_for(sample, catalogue, "ideas", "target_image", missing)
+        assert items == [] and [i.code for i in issues] == ["ws_no_cluster"]
+        assert "кластер" in issues[0].text("ru")

@@ -8,6 +8,7 @@ products over the roles that voted, and the consensus of every kind but `ideas` 
 from __future__ import annotations
 
 from math import sqrt
+from statistics import fmean, pstdev
 
 import pytest
 from hypothesis import given
@@ -493,7 +494,10 @@ def test_rate_results_stay_in_range_and_ignore_the_ballots_order(ballots):
         assert r.agree + r.disagree <= r.ballots
         if r.ballots:
             assert 0 < r.consensus < 1
-            assert 1 <= r.mean <= 5 and r.spread >= 0
+            scores = [fmean(b.value.values()) for b in ballots if b.item == r.item]  # each ballot's own mean
+            assert r.mean == pytest.approx(fmean(scores)) and r.spread == pytest.approx(pstdev(scores))
+            # the item's mean is its roles' means weighted by their ballots
+            assert r.mean == pytest.approx(sum(s.mean * s.ballots for s in r.by_role) / r.ballots)
         if r.divide is not None:
             assert 0 <= r.divide <= 4
             assert sum(s.ballots >= MIN_ROLE_BALLOTS for s in r.by_role) >= 2
