@@ -7,11 +7,16 @@ Every user text stays exactly as typed here; the renderers make it safe for thei
 
 Sections follow the method's iterations (002, Table 1). An iteration that is not done yet
 still gets its section, opening with what is missing, so a half-finished project prints.
+
+The results a workshop with the room left in the project (`Project.workshops`) are cited, one note each,
+where a section presents what they decided (the element scores, the clusters and priorities, the
+pilots, the events, the feedback on KPI targets), and listed in a table of the summary.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -24,13 +29,21 @@ from policy_engine.diagnostics.rules import classify_all, explain
 from policy_engine.documents import charts
 from policy_engine.i18n import day, number, t
 from policy_engine.method.catalogue import Catalogue
-from policy_engine.method.vocabulary import EVENT_KINDS, FUNDING_SOURCES, LEVELS, PILOT_STATUSES, SIGNATORY_STAGES
-from policy_engine.project.model import Project
+from policy_engine.method.vocabulary import (
+    EVENT_KINDS,
+    FUNDING_SOURCES,
+    LEVELS,
+    PARTICIPANT_ROLES,
+    PILOT_STATUSES,
+    SIGNATORY_STAGES,
+)
+from policy_engine.project.model import Project, WorkshopSummary
 from policy_engine.wizard import audit, monitoring, pilots
 from policy_engine.wizard.measure_design import REGION_WIDE, budget_rows, money_unit, summary_table
 from policy_engine.wizard.progress import iteration_status
 
 KPIS_PER_FIGURE = 12  # small multiples per chart: 4 rows of 3 fit a page
+WORKSHOP_TOP = 3  # items of a workshop's result a citation names (the table of results is on the workshop page)
 FIGURE_WIDTH = 620  # chart width in CSS pixels; drawn at the text width, rendered at scale 2
 
 
@@ -184,6 +197,10 @@ def span(start: date | None, end: date | None, lang: str) -> str:
 
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def _low(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def shorten(text: str, limit: int = 32) -> str:
@@ -361,6 +378,7 @@ def _summary(ctx: _Context) -> Section:
             widths=[2, 5],
         )
     )
+    blocks += _workshop_table(ctx)
     if p.next_review:
         blocks.append(Paragraph(text=ctx.tr("roadmap.next_review", date=day(p.next_review, ctx.lang)), style="note"))
     return Section(id="summary", title=ctx.tr("roadmap.sec.summary"), blocks=blocks)
@@ -406,6 +424,7 @@ def _audit(ctx: _Context) -> Section:
                 numeric=[False, False, False, True, False],
             )
         )
+        blocks += _cites(ctx, lambda s: s.kind == "rate")
         labels = audit.chart_labels(lang)
         blocks.append(
             Figure(
@@ -424,6 +443,8 @@ def _audit(ctx: _Context) -> Section:
                 args={"rows": points, "labels": labels},
             )
         )
+    if not p.identity_elements:
+        blocks += _cites(ctx, lambda s: s.kind == "rate")
     return Section(id="audit", title=ctx.tr("roadmap.sec.audit"), iteration=1, blocks=blocks)
 
 
@@ -434,6 +455,7 @@ def _clusters(ctx: _Context) -> Section:
     actors = {a.id: a.name for a in p.actors}
     types = {c.id: c.name.get(ctx.lang) for c in ctx.cat.cluster_types}
     accepted = [c for c in p.clusters if c.status == "accepted"]
+    blocks += _cites(ctx, lambda s: s.kind == "points" or s.use == "target_image")
     for c in accepted:
         blocks.append(Heading(text=c.name))
         if c.target_image:
@@ -621,6 +643,8 @@ def _pilots(ctx: _Context) -> Section:
                 widths=[2.2, 1.4, 2, 1.9, 1.6, 2.6],
             )
         )
+    blocks += _cites(ctx, lambda s: s.kind == "rank" or s.use == "pilots_added")
+    if p.pilots:
         blocks.append(
             Figure(id="pilots_gantt", caption=ctx.tr("roadmap.gantt"), chart="gantt", args=_gantt(ctx, status))
         )
@@ -728,6 +752,7 @@ def _promotion(ctx: _Context) -> Section:
                 widths=[1.7, 2.6, 2, 2, 1.6],
             )
         )
+        blocks += _cites(ctx, lambda s: s.use == "events_added")
         rows = [
             {
                 "name": e.name,
@@ -751,6 +776,8 @@ def _promotion(ctx: _Context) -> Section:
                 args={"rows": rows, "labels": labels},
             )
         )
+    if not pr.events:
+        blocks += _cites(ctx, lambda s: s.use == "events_added")
     return Section(id="promotion", title=ctx.tr("roadmap.sec.promotion"), iteration=5, blocks=blocks)
 
 
@@ -829,8 +856,10 @@ def _kpi_status(ctx: _Context) -> list[Block]:
 
 def _feedback_and_review(ctx: _Context) -> list[Block]:
     p, out = ctx.p, []
-    if p.feedback:
+    cites = _cites(ctx, lambda s: s.kind == "kpi")
+    if p.feedback or cites:
         out.append(Heading(text=ctx.tr("monitoring.feedback")))
+    if p.feedback:
         out.append(
             Table(
                 columns=[
@@ -843,6 +872,7 @@ def _feedback_and_review(ctx: _Context) -> list[Block]:
                 widths=[1.1, 1.8, 2.2, 2.2, 2.2],
             )
         )
+    out += cites
     if p.review is not None:
         out.append(Heading(text=ctx.tr("roadmap.review", year=p.review.year)))
         if p.review.summary:
@@ -924,6 +954,86 @@ def _kpi_figures(ctx: _Context) -> list[Block]:
             )
         )
     return out
+
+
+# --- the workshops with the room -----------------------------------------------------------------
+
+
+def _held(project: Project) -> list[WorkshopSummary]:
+    """The project's accepted workshop results, oldest first (the order they were accepted on a day)."""
+    return sorted(project.workshops, key=lambda s: s.held_on)
+
+
+def _people(ctx: _Context, s: WorkshopSummary) -> str:
+    """Who took part: "participants: 47; public authority 12, business 20…", roles in the vocabulary's order
+    (no-break spaces keep a count with its role, and the Russian dash with its word)."""
+    roles = [
+        f"{_low(ctx.tr(f'ws.role.{r}'))}\u00a0{ctx.num(s.by_role[r], 0)}" for r in PARTICIPANT_ROLES if s.by_role.get(r)
+    ]
+    participants = ctx.num(s.participants, 0)
+    if roles:
+        return ctx.tr("roadmap.ws.people_roles", participants=participants, roles=", ".join(roles))
+    return ctx.tr("roadmap.ws.people", participants=participants)
+
+
+def _citation(ctx: _Context, s: WorkshopSummary) -> str:
+    """The sentence citing one accepted result: the workshop, who took part by role, the day, the
+    question, what it changed, and the first items of the result (a KPI question's result is the
+    feedback it left, which the monitoring section prints)."""
+    text = ctx.tr(
+        f"roadmap.ws.cite.{s.kind}",
+        workshop=s.workshop,
+        people=_people(ctx, s),
+        day=day(s.held_on, ctx.lang),
+        question=s.question,
+        changed=ctx.tr(f"roadmap.ws.changed.{s.use}"),
+    )
+    top = s.results[:WORKSHOP_TOP] if s.kind != "kpi" else []
+    if top:
+        items = "; ".join(ctx.tr("roadmap.ws.item", label=r.label, value=ctx.num(r.value, 2)) for r in top)
+        text += " " + ctx.tr("roadmap.ws.top", measure=_low(ctx.tr(f"ws.value.{s.kind}")), items=items)
+    return text
+
+
+def _cites(ctx: _Context, which: Callable[[WorkshopSummary], bool]) -> list[Block]:
+    """A citation, as a note, of each accepted result `which` picks, where a section presents what it decided."""
+    return [Paragraph(text=_citation(ctx, s), style="note") for s in _held(ctx.p) if which(s)]
+
+
+def _workshop_table(ctx: _Context) -> list[Block]:
+    """The accepted results of the workshops with the room, in the summary; nothing without any."""
+    held = _held(ctx.p)
+    if not held:
+        return []
+    rows = [
+        [
+            day(s.held_on, ctx.lang),
+            s.workshop,
+            s.question,
+            ctx.num(s.participants, 0),
+            "\n".join(
+                f"{ctx.tr(f'ws.role.{r}')}:\u00a0{ctx.num(s.by_role[r], 0)}"  # the count never alone on a line
+                for r in PARTICIPANT_ROLES
+                if s.by_role.get(r)
+            )
+            or "—",
+            _cap(ctx.tr(f"roadmap.ws.changed.{s.use}")),
+        ]
+        for s in held
+    ]
+    return [
+        Heading(text=ctx.tr("roadmap.ws.title")),
+        Paragraph(text=ctx.tr("roadmap.ws.intro"), style="note"),
+        Table(
+            columns=[
+                ctx.tr(f"roadmap.ws.col.{k}")
+                for k in ("date", "workshop", "question", "participants", "by_role", "changed")
+            ],
+            rows=rows,
+            widths=[1.4, 2.25, 2.35, 1.6, 2.25, 2.2],  # the date and "Participants" on one line at 8 pt
+            numeric=[False, False, False, True, False, False],
+        ),
+    ]
 
 
 def monitoring_schedule(project: Project) -> list[tuple[date, int, list[Any]]]:

@@ -1,13 +1,18 @@
-"""The roadmap's content (policy_engine/documents/roadmap.py): sections, unfinished iterations, numbers, schedule."""
+"""The roadmap's content (policy_engine/documents/roadmap.py): sections, unfinished iterations, numbers, schedule,
+and the citations of the workshops with the room."""
 
 from __future__ import annotations
 
-from datetime import date
+import random
+import re
+from datetime import date, timedelta
 
 import pytest
 
 from policy_engine.documents.roadmap import (
     Figure,
+    Heading,
+    Paragraph,
     Pending,
     Table,
     build_roadmap,
@@ -16,9 +21,11 @@ from policy_engine.documents.roadmap import (
     number,
     printable,
 )
-from policy_engine.i18n import t
-from policy_engine.project.model import Project, Region
+from policy_engine.i18n import strings, t
+from policy_engine.method.vocabulary import PARTICIPANT_ROLES, QUESTION_KINDS, WORKSHOP_USES
+from policy_engine.project.model import Project, Region, WorkshopResult, WorkshopSummary
 from policy_engine.project.synthetic import large_project
+from policy_engine.wizard.frame import new_project
 
 SECTIONS = [
     "summary",
@@ -132,3 +139,208 @@ def test_monitoring_prints_status_rules_feedback_review_and_the_last_cycle(sampl
     assert t("roadmap.review", "en", year=sample.review.year) in text
     closed = build_roadmap(next_cycle(sample, catalogue, closed_on=date(2026, 12, 15)), catalogue, "en").text()
     assert t("monitoring.previous", "en", cycle=1, date="2026-12-15") in closed
+
+
+# --- the workshops with the room -----------------------------------------------------------------
+
+REGION = "Тверская область"  # a region the samples never saw
+ROOM_TITLES = ["Стратегическая сессия «Регион-2030»", "Семинар рабочей группы с бизнесом", "Форум креативных индустрий"]
+ROOM_LABELS = [  # what a Russian-speaking room rates or proposes in a region of its own
+    "Тверская золотная вышивка",
+    "Торжокские валенки",
+    "Волжские пейзажи",
+    "Усадьба Приютино",
+    "Озеро Селигер",
+    "Кимрская обувь",
+]
+MARKUP_TITLE = "<b>Семинар & зал</b> «Верхневолжье»"  # printed literally, never as bold text or an entity
+# Where the roadmap cites a result, by question kind and use (None: every use of the kind).
+CITED_IN = {
+    ("rate", None): "audit",
+    ("points", None): "clusters",
+    ("ideas", "target_image"): "clusters",
+    ("rank", None): "pilots",
+    ("ideas", "pilots_added"): "pilots",
+    ("ideas", "events_added"): "promotion",
+    ("kpi", None): "monitoring",
+}
+LATIN = re.compile(r"[A-Za-z]")
+
+
+def room_summary(
+    rng: random.Random, labels: list[str], kind: str = "rate", use: str = "scores_replaced", title: str | None = None
+) -> WorkshopSummary:
+    """An accepted result as a workshop leaves it: roles, counts, values and the day drawn from `rng`."""
+    roles = rng.sample(PARTICIPANT_ROLES, rng.randint(2, len(PARTICIPANT_ROLES)))
+    by_role = {r: rng.randint(1, 30) for r in roles}
+    answered = sum(by_role.values())
+    values = {
+        "rate": lambda: round(rng.uniform(1, 5), 2),
+        "points": lambda: float(rng.randint(0, 100 * answered // len(labels))),  # 100 each, spread
+        "rank": lambda: round(rng.uniform(0, len(labels) - 1), 2),
+        "ideas": lambda: float(rng.randint(0, answered)),
+        "kpi": lambda: round(rng.uniform(-1, 1), 2),
+    }[kind]
+    results = [
+        WorkshopResult(label=label, value=values(), ballots=rng.randint(1, answered), consensus=round(rng.random(), 2))
+        for label in rng.sample(labels, rng.randint(2, len(labels)))
+    ]
+    return WorkshopSummary(
+        workshop=title or rng.choice(ROOM_TITLES),
+        held_on=date(2027, 1, 1) + timedelta(days=rng.randint(0, 364)),
+        question=t(f"wsp.default.{kind}", "ru"),
+        kind=kind,
+        participants=answered + rng.randint(0, 5),  # some joined and answered nothing
+        by_role=by_role,
+        results=sorted(results, key=lambda r: -r.value),
+        use=use,
+    )
+
+
+def new_region(catalogue, *summaries: WorkshopSummary) -> Project:
+    project, issues = new_project(catalogue, REGION, "RU")
+    assert project is not None and not issues
+    return project.model_copy(update={"workshops": list(summaries)})
+
+
+def notes(doc, section: str) -> list[str]:
+    return [b.text for b in next(s for s in doc.sections if s.id == section).blocks if isinstance(b, Paragraph)]
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)  # no-break spaces too
+
+
+def mark(s: WorkshopSummary, lang: str) -> tuple[str, ...]:
+    """What tells one result's citation from another's: the workshop, the question and what it changed."""
+    return s.workshop, s.question, t(f"roadmap.ws.changed.{s.use}", lang)
+
+
+def cited_in(s: WorkshopSummary) -> str | None:
+    return CITED_IN.get((s.kind, s.use)) or CITED_IN.get((s.kind, None))
+
+
+def assert_cites(text: str, s: WorkshopSummary, lang: str) -> None:
+    """`text` cites `s`: the workshop, the day, who took part by role, the question, what it changed, the top."""
+    text = flat(text)
+    quoted = f"“{s.workshop}”" if lang == "en" else f"«{s.workshop}»"
+    assert quoted in text and f"{s.question}" in text, text
+    assert day(s.held_on, lang) in text and flat(number(s.participants, lang, 0)) in text, text
+    for role, n in s.by_role.items():
+        assert flat(f"{t(f'ws.role.{role}', lang).lower()} {number(n, lang, 0)}") in text, (role, text)
+    assert t(f"roadmap.ws.changed.{s.use}", lang) in text
+    if s.kind != "kpi":  # the first three items of the result, with their values
+        for r in s.results[:3]:
+            assert (
+                flat(
+                    f"«{r.label}» — {number(r.value, lang, 2)}"
+                    if lang != "en"
+                    else f"“{r.label}” {number(r.value, lang, 2)}"
+                )
+                in text
+            )
+
+
+def test_every_question_kind_and_use_has_its_words_and_russian_and_kazakh_ones_print_no_english():
+    for lang in ("ru", "kk", "en"):
+        for kind in QUESTION_KINDS:
+            assert t(f"roadmap.ws.cite.{kind}", lang, workshop="", people="", day="", question="", changed="")
+        for use in WORKSHOP_USES:
+            assert t(f"roadmap.ws.changed.{use}", lang)
+    borrowed = [f"ws.role.{r}" for r in PARTICIPANT_ROLES] + [f"ws.value.{k}" for k in QUESTION_KINDS if k != "kpi"]
+    ours = {k: v for k, v in strings().items() if k.startswith("roadmap.ws.") or k in borrowed}
+    assert len(ours) > len(borrowed)
+    for key, texts in ours.items():
+        for lang in ("ru", "kk"):
+            assert not LATIN.search(re.sub(r"\{\w+\}", "", texts[lang])), (key, lang)
+
+
+def test_each_accepted_result_is_cited_where_the_roadmap_presents_it(sample, catalogue):
+    rng = random.Random(20270312)
+    labels = {
+        "rate": [e.name for e in sample.identity_elements],
+        "points": [c.name for c in sample.clusters],
+        "rank": [p.name for p in sample.pilots],
+        "ideas": ROOM_LABELS,
+        "kpi": ROOM_LABELS,
+    }
+    pairs = [
+        ("rate", "scores_replaced"),
+        ("rate", "noted"),
+        ("points", "priority_order"),
+        ("rank", "priority_order"),
+        ("ideas", "pilots_added"),
+        ("ideas", "events_added"),
+        ("ideas", "target_image"),
+        ("ideas", "noted"),
+        ("kpi", "kpi_feedback"),
+    ]
+    held = [room_summary(rng, labels[kind], kind, use) for kind, use in pairs]
+    project = sample.model_copy(update={"workshops": held})
+    for lang in ("ru", "kk", "en"):
+        doc = build_roadmap(project, catalogue, lang)
+        for s in held:
+            where = cited_in(s)
+            for section in SECTIONS:
+                cites = [n for n in notes(doc, section) if all(x in n for x in mark(s, lang))]
+                assert len(cites) == (section == where), (s.kind, s.use, section, lang)
+                if cites:
+                    assert_cites(cites[0], s, lang)
+        audit = next(sec for sec in doc.sections if sec.id == "audit").blocks
+        elements = next(
+            i for i, b in enumerate(audit) if isinstance(b, Table) and len(b.rows) == len(sample.identity_elements)
+        )
+        rated = [s for s in sorted(held, key=lambda s: s.held_on) if s.kind == "rate"]
+        assert [b.text for b in audit[elements + 1 : elements + 1 + len(rated)]] == [  # under the element scores
+            n for n in notes(doc, "audit") if any(all(x in n for x in mark(s, lang)) for s in rated)
+        ]
+        table = [b for b in next(sec for sec in doc.sections if sec.id == "summary").blocks if isinstance(b, Table)][-1]
+        assert table.columns == [
+            t(f"roadmap.ws.col.{k}", lang)
+            for k in ("date", "workshop", "question", "participants", "by_role", "changed")
+        ]
+        ordered = sorted(held, key=lambda s: s.held_on)
+        assert [row[:4] for row in table.rows] == [
+            [day(s.held_on, lang), s.workshop, s.question, number(s.participants, lang, 0)] for s in ordered
+        ]
+        for row, s in zip(table.rows, ordered):
+            assert len(row[4].split("\n")) == len(s.by_role)
+            assert row[5].lower() == t(f"roadmap.ws.changed.{s.use}", lang).lower()
+
+
+def test_a_new_region_cites_its_one_workshop_in_russian_words(catalogue):
+    rng = random.Random(69)
+    s = room_summary(rng, ROOM_LABELS, title=MARKUP_TITLE)
+    doc = build_roadmap(new_region(catalogue, s), catalogue, "ru")
+    bare = build_roadmap(new_region(catalogue), catalogue, "ru")
+    (cite,) = [n for n in notes(doc, "audit") if s.workshop in n]
+    assert_cites(cite, s, "ru")
+    assert cite.startswith(f"Оценено участниками семинара «{MARKUP_TITLE}» (участников\u00a0— {s.participants}: ")
+    listed = [t(f"ws.role.{r}", "ru").lower() for r in PARTICIPANT_ROLES if r in s.by_role]
+    assert sorted(listed, key=cite.index) == listed  # the roles in the vocabulary's order
+    # the citation and the table are all that is new, and their own words are Russian
+    new = [(sec.id, b) for sec, old in zip(doc.sections, bare.sections) for b in sec.blocks if b not in old.blocks]
+    assert [(sid, type(b).__name__) for sid, b in new] == [
+        ("summary", "Heading"),
+        ("summary", "Paragraph"),
+        ("summary", "Table"),
+        ("audit", "Paragraph"),
+    ]
+    users = [s.workshop, s.question, *(r.label for r in s.results)]
+    for _, block in new:
+        text = block.text if isinstance(block, (Heading, Paragraph)) else "\n".join(block.columns + sum(block.rows, []))
+        for typed in users:
+            text = text.replace(typed, "")
+        assert not LATIN.search(text), text
+
+
+def test_no_workshop_no_citation_and_no_table(sample, catalogue):
+    for project in (sample, new_region(catalogue)):
+        for lang in ("ru", "kk", "en"):
+            text = build_roadmap(project, catalogue, lang).text()
+            ours = [t("roadmap.ws.title", lang), t("roadmap.ws.intro", lang), t("roadmap.ws.col.changed", lang)]
+            ours += [t(f"roadmap.ws.changed.{use}", lang) for use in WORKSHOP_USES]
+            ours.append(t("roadmap.ws.people", lang, participants=1)[:-1])
+            assert not [x for x in ours if x in text]
+            if lang != "en":  # the sample's English texts speak of craft workshops
+                assert "семинар" not in text.lower()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import random
 import subprocess
 import time
 from pathlib import Path
@@ -14,9 +15,10 @@ from docx.oxml.ns import qn
 
 from policy_engine.documents import figures
 from policy_engine.documents import roadmap as rm
-from policy_engine.documents.roadmap import build_roadmap
+from policy_engine.documents.roadmap import build_roadmap, day
 from policy_engine.documents.roadmap_docx import render_docx
 from policy_engine.i18n import t
+from tests.documents.test_roadmap import MARKUP_TITLE, ROOM_LABELS, mark, new_region, notes, room_summary
 from tests.hostile import EMOJI, KAZAKH, LONG_WORD, MARKUP, hostile_project
 
 
@@ -194,3 +196,29 @@ def test_libreoffice_writer_lays_the_docx_out_like_the_pdf(sample, catalogue, ch
         assert section.title.split()[0] in contents, (section.title, contents)
     headings = [b.text for s in doc.sections for b in s.blocks if isinstance(b, rm.Heading)]
     assert sum(h in contents.replace("\n", " ") for h in headings) >= len(headings) // 2, contents
+
+
+# --- the workshops with the room -----------------------------------------------------------------
+
+
+def test_a_new_regions_docx_cites_its_workshop_and_lists_it_in_a_table(catalogue):
+    s = room_summary(random.Random(31), ROOM_LABELS, title=MARKUP_TITLE)
+    doc = build_roadmap(new_region(catalogue, s), catalogue, "ru")
+    document = Document(io.BytesIO(render_docx(doc, {})))
+    (cite,) = [n for n in notes(doc, "audit") if all(x in n for x in mark(s, "ru"))]
+    assert cite in [p.text for p in document.paragraphs]  # one paragraph, as typed: no escaping in Word
+    (table,) = [tb for tb in document.tables if tb.rows[0].cells[0].text == t("roadmap.ws.col.date", "ru")]
+    header, row = ([c.text for c in r.cells] for r in table.rows)
+    assert header[1:3] == [t("roadmap.ws.col.workshop", "ru"), t("roadmap.ws.col.question", "ru")]
+    assert row[:4] == [day(s.held_on, "ru"), MARKUP_TITLE, s.question, str(s.participants)]
+    assert t("roadmap.ws.title", "ru") in [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    bare = all_text(Document(io.BytesIO(render_docx(build_roadmap(new_region(catalogue), catalogue, "ru"), {}))))
+    assert t("roadmap.ws.title", "ru") not in bare and "семинар" not in bare.lower()
+
+
+def test_the_samples_docx_cites_a_generated_workshop(sample, catalogue):
+    s = room_summary(random.Random(8), [e.name for e in sample.identity_elements], "rate", "noted")
+    doc = build_roadmap(sample.model_copy(update={"workshops": [s]}), catalogue, "ru")
+    (cite,) = [n for n in notes(doc, "audit") if all(x in n for x in mark(s, "ru"))]
+    text = all_text(Document(io.BytesIO(render_docx(doc, {}))))
+    assert cite in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 import re
 
 import pytest
@@ -10,11 +11,20 @@ from pypdf import PdfReader
 
 from policy_engine.documents import figures
 from policy_engine.documents.publish import publish
-from policy_engine.documents.roadmap import build_roadmap
+from policy_engine.documents.roadmap import build_roadmap, day
 from policy_engine.documents.roadmap_pdf import render_pdf
 from policy_engine.i18n import t
 from policy_engine.project.model import Project, Region
-from tests.documents.test_roadmap import SECTIONS  # the sections in the method's order
+from tests.documents.test_roadmap import (  # the sections in the method's order; the workshops with the room
+    LATIN,
+    MARKUP_TITLE,
+    ROOM_LABELS,
+    SECTIONS,
+    mark,
+    new_region,
+    notes,
+    room_summary,
+)
 from tests.hostile import EMOJI, KAZAKH, LONG_TEXT, LONG_WORD, MARKUP, hostile_project
 
 
@@ -131,3 +141,64 @@ def test_rendering_twice_in_one_process_gives_the_same_layout(sample, catalogue)
     doc = build_roadmap(sample, catalogue, "en")
     charts = figures.render_all(doc.figures())
     assert pages_text(render_pdf(doc, charts)) == pages_text(render_pdf(doc, charts))
+
+
+# --- the workshops with the room -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def room(catalogue):
+    """A new region's roadmap with one accepted result of a workshop titled in markup, and without it:
+    (summary, {"ru"/"kk"/"bare": (content, pdf text by page)})."""
+    s = room_summary(random.Random(1207), ROOM_LABELS, title=MARKUP_TITLE)
+    out = {}
+    for key, project, lang in (
+        ("ru", new_region(catalogue, s), "ru"),
+        ("kk", new_region(catalogue, s), "kk"),
+        ("bare", new_region(catalogue), "ru"),
+    ):
+        doc = build_roadmap(project, catalogue, lang)
+        out[key] = (doc, pages_text(render_pdf(doc, {})))
+    return s, out
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_a_new_regions_pdf_cites_its_workshop_with_the_title_literally(room, lang):
+    s, out = room
+    doc, pages = out[lang]
+    text = flat(" ".join(pages))
+    (cite,) = [n for n in notes(doc, "audit") if all(x in n for x in mark(s, lang))]
+    assert flat(cite) in text  # the whole sentence, wrapped over lines
+    assert MARKUP_TITLE in text and "&amp;" not in text  # neither bold nor an entity
+    audit = next(i for i, p in enumerate(pages) if "2. " + t("roadmap.sec.audit", lang) in flat(p) and i > 1)
+    assert flat(cite) in flat(pages[audit])  # in the audit's section
+    assert t("roadmap.ws.title", lang) in flat(pages[1])  # the table's heading is in the contents
+    summary = flat(" ".join(p for p in pages[2:audit]))
+    for column in ("date", "question", "participants", "changed"):
+        assert t(f"roadmap.ws.col.{column}", lang) in summary
+    assert day(s.held_on, lang) in summary and f" {s.participants} " in summary
+
+
+def test_the_russian_pdfs_new_parts_have_no_english_word(room):
+    """Every line the workshop adds to the Russian PDF (contents, table, citation) is in Russian, but for
+    the markup the user typed into the title."""
+    _, out = room
+    before = {line for page in out["bare"][1] for line in page.splitlines()}
+    added = [line for page in out["ru"][1] for line in page.splitlines() if line not in before]
+    assert len(added) > 5
+    english = [line for line in added if LATIN.search(line.replace("<b>", "").replace("</b>", ""))]
+    assert english == []
+
+
+def test_no_workshop_leaves_no_trace_in_the_pdf(room):
+    _, out = room
+    text = flat(" ".join(out["bare"][1]))
+    assert t("roadmap.ws.title", "ru") not in text and "семинар" not in text.lower()
+
+
+def test_the_samples_pdf_cites_a_generated_workshop(sample, catalogue):
+    s = room_summary(random.Random(4), [c.name for c in sample.clusters], "points", "priority_order")
+    doc = build_roadmap(sample.model_copy(update={"workshops": [s]}), catalogue, "ru")
+    (cite,) = [n for n in notes(doc, "clusters") if all(x in n for x in mark(s, "ru"))]
+    text = flat(" ".join(pages_text(render_pdf(doc, {}))))
+    assert flat(cite) in text and s.workshop in text
