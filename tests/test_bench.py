@@ -115,3 +115,18 @@ def test_workbook_has_a_header_the_rows_and_the_cells_asked_for():
     assert rows[0][:3] == ("Код", "Район", "Численность")  # a cell may overwrite the header
     assert all(isinstance(r[2], int) and r[1] in bench.MUNICIPALITIES for r in rows[1:4])
     assert sheet["E7"].value == "x" and sheet.max_row == 7
+
+
+def test_a_small_workshop_run_stores_every_ballot_once_with_its_change(monkeypatch):
+    """Four phones against the real server (server.py on a fresh SQLite file), at a quick room pace and in
+    a burst: the keys the issue names, and every ballot stored once with its changed value."""
+    monkeypatch.setattr(bench, "THINK_S", (0.05, 0.2))
+    row = bench.bench_workshop(4)
+    for key in ("participants", "ballots_expected", "ballots_stored", "p50_ms", "p95_ms", "board_refresh_ms"):
+        assert key in row
+    assert row["database"] == "sqlite" and row["participants"] == row["ballots_expected"] == 4
+    assert (
+        row["ballots_stored"] == row["ballots_exact"] == row["burst_ballots_stored"] == row["burst_ballots_exact"] == 4
+    )
+    assert row["failures"] == row["burst_failures"] == 0
+    assert 0 < row["p50_ms"] <= row["p95_ms"] <= row["max_ms"]

@@ -307,7 +307,12 @@ class Store:
             self.engine = create_engine(self.url, connect_args={"timeout": 30, "check_same_thread": False})
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         else:
-            self.engine = create_engine(self.url, pool_pre_ping=True)
+            # synchronous_commit off, as SQLite's synchronous=NORMAL above: a commit does not wait for the
+            # disk, so a server crash may lose the last moment's commits but never corrupts or half-keeps one
+            # (a ballot: 4–7 ms instead of 7–11 ms on this machine's PostgreSQL 15)
+            self.engine = create_engine(
+                self.url, pool_pre_ping=True, connect_args={"options": "-c synchronous_commit=off"}
+            )
         self.migrate(revision)
 
     @property

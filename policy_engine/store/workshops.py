@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict
@@ -39,6 +39,7 @@ from policy_engine.workshop.tally import Result, tally
 
 WORKSHOP_HOURS = 12  # a workshop's code and link work this long unless the facilitator ends it sooner
 WORKSHOP_HOURS_MAX = 24 * 14
+PG_CONCURRENCY = 4  # within the store's connection pool (5)
 KNOWN_PHONES_MAX = 20_000  # participants a process remembers (then it forgets them all and asks again)
 
 
@@ -205,13 +206,26 @@ def idea_item(idea_id: int) -> str:
     return f"idea-{idea_id}"
 
 
+class _Phone(NamedTuple):
+    participant: int
+    workshop: int
+    name: str
+    role: str
+
+
 class WorkshopStore:
     """Workshops of the projects in `store`'s database. One per process, like the Store; thread-safe."""
+
+    @property
+    def concurrency(self) -> int:
+        """How many calls are worth running at once: SQLite takes one writer at a time (more only queue
+        on its lock), PostgreSQL overlaps them (each mostly waits on the network)."""
+        return 1 if self.store.dialect == "sqlite" else PG_CONCURRENCY
 
     def __init__(self, store: Store):
         self.store = store
         self.wrong_codes = codes.WrongCodes()
-        self._known: dict[tuple[str, str], tuple[int, int]] = {}  # (token hash, link) -> (participant, workshop)
+        self._known: dict[tuple[str, str], _Phone] = {}  # (token hash, link) -> the participant
 
     # -- the facilitator --
 
@@ -538,20 +552,32 @@ class WorkshopStore:
         """What the participant's phone shows now."""
 
         def work(s: Session) -> PhoneView:
-            me_id, workshop_id = self._who(s, token, link)
-            me, workshop = s.get(ParticipantRecord, me_id), s.get(WorkshopRecord, workshop_id)
-            over = workshop.ended_at is not None or _aware(workshop.expires_at) <= _now()
-            row = s.exec(
-                select(QuestionRecord).where(QuestionRecord.workshop_id == workshop.id, QuestionRecord.state == "open")
-            ).first()
-            question = _question(row) if row is not None and not over else None
+            who = self._who(s, token, link)
+            open_question = (QuestionRecord.workshop_id == WorkshopRecord.id) & (QuestionRecord.state == "open")
+            found = (
+                s.connection()
+                .execute(  # the workshop and its open question in one read: phones ask every few seconds
+                    sa.select(
+                        WorkshopRecord.title.label("workshop_title"),
+                        WorkshopRecord.ended_at.label("workshop_ended_at"),
+                        WorkshopRecord.expires_at.label("workshop_expires_at"),
+                        *QuestionRecord.__table__.c,
+                    )
+                    .select_from(WorkshopRecord)
+                    .outerjoin(QuestionRecord, open_question)
+                    .where(WorkshopRecord.id == who.workshop)
+                )
+                .first()
+            )
+            over = found.workshop_ended_at is not None or _aware(found.workshop_expires_at) <= _now()
+            question = _question(found) if found.id is not None and not over else None
             ballots, ideas, mine = {}, [], []
             if question is not None:
                 ballots = {
                     item: json.loads(value)
                     for item, value in s.exec(
                         select(BallotRecord.item, BallotRecord.value).where(
-                            BallotRecord.question_id == question.id, BallotRecord.participant_id == me.id
+                            BallotRecord.question_id == question.id, BallotRecord.participant_id == who.participant
                         )
                     )
                 }
@@ -562,13 +588,13 @@ class WorkshopStore:
                     for idea in rows:
                         if idea.status == "approved":
                             ideas.append(_idea(idea).model_copy(update={"participant": None}))
-                        if idea.participant_id == me.id:
+                        if idea.participant_id == who.participant:
                             mine.append(_idea(idea).model_copy(update={"participant": None}))
             return PhoneView(
-                workshop=workshop.title,
+                workshop=found.workshop_title,
                 ended=over,
-                name=me.name,
-                role=me.role,
+                name=who.name,
+                role=who.role,
                 question=question,
                 ballots=ballots,
                 ideas=ideas,
@@ -577,10 +603,10 @@ class WorkshopStore:
 
         return self.store._read(work)
 
-    def _who(self, s: Session, token: str | None, link: str) -> tuple[int, int]:
-        """(participant id, workshop id) of `token` in the workshop of `link`, or NotParticipant. A token
-        never changes hands, so the process keeps the pairs it has seen (a phone sends one with every
-        request) and asks the database once per phone."""
+    def _who(self, s: Session, token: str | None, link: str) -> _Phone:
+        """The participant `token` is in the workshop of `link`, or NotParticipant. A token never changes
+        hands and a participant's name and role never change, so the process keeps the ones it has seen (a
+        phone sends its token with every request) and asks the database once per phone."""
         if not codes.looks_like_token(token, codes.PARTICIPANT_BYTES):
             self._by_link(s, link)  # NotFound for a link of no workshop
             raise NotParticipant("not a participant of this workshop")
@@ -589,7 +615,7 @@ class WorkshopStore:
         if known is not None:
             return known
         row = s.exec(
-            select(ParticipantRecord.id, ParticipantRecord.workshop_id)
+            select(ParticipantRecord.id, ParticipantRecord.workshop_id, ParticipantRecord.name, ParticipantRecord.role)
             .join(WorkshopRecord, WorkshopRecord.id == ParticipantRecord.workshop_id)
             .where(ParticipantRecord.token_hash == key[0], WorkshopRecord.link == link)
         ).first()
@@ -598,8 +624,8 @@ class WorkshopStore:
             raise NotParticipant("not a participant of this workshop")
         if len(self._known) >= KNOWN_PHONES_MAX:
             self._known.clear()
-        self._known[key] = (row[0], row[1])
-        return row[0], row[1]
+        self._known[key] = known = _Phone(*row)
+        return known
 
     def _upsert(self):
         """INSERT … ON CONFLICT (question, participant, item) DO UPDATE, in the database's own dialect."""
@@ -620,7 +646,8 @@ class WorkshopStore:
         makes a second answer replace the first, and two tabs of one phone racing end with one ballot."""
 
         def work(s: Session) -> dict[str, Any]:
-            me, workshop_id = self._who(s, token, link)
+            who = self._who(s, token, link)
+            me, workshop_id = who.participant, who.workshop
             found = (
                 s.connection()
                 .execute(  # columns, not an ORM object: this is the hot path of a room of phones
@@ -677,8 +704,8 @@ class WorkshopStore:
 
     def propose(self, token: str | None, link: str, question_id: Any, text: Any) -> Idea:
         def work(s: Session) -> Idea:
-            me_id, workshop_id = self._who(s, token, link)
-            workshop = s.get(WorkshopRecord, workshop_id)
+            who = self._who(s, token, link)
+            me_id, workshop = who.participant, s.get(WorkshopRecord, who.workshop)
             row = s.get(QuestionRecord, question_id) if isinstance(question_id, int) else None
             if row is None or row.workshop_id != workshop.id or row.kind != "ideas":
                 raise WorkshopRefused("ws_unknown_question")
