@@ -85,14 +85,16 @@ join_col, qr_col = st.columns([3, 2])
 with join_col:
     if is_open:
         st.subheader(tr("wsp.join_here"))
-        st.markdown(f"# `{workshop.code[:3]} {workshop.code[3:]}`")
+        st.title(f"{workshop.code[:3]} {workshop.code[3:]}", anchor=False)  # the code's alphabet has no markup
         st.caption(tr_md("wsp.join_code", address=join_page))
         st.code(url, language=None)
+        if codes.is_local(url):
+            st.warning(tr("wsp.local_address"))
     else:
         st.warning(tr("wsp.over"))
 with qr_col:
     if is_open:
-        st.image(segno.make(url, error="m").svg_inline(scale=8, dark="#111", light="#fff"), width=320)
+        st.image(segno.make(url, error="m").svg_inline(scale=10, dark="#111", light="#fff"), width=420)
 
 # -- questions --
 questions = ws_store.questions(workshop.id)
@@ -128,10 +130,11 @@ if not questions:
     st.stop()
 q_ids = [q.id for q in questions]
 open_now = next((q.id for q in questions if q.state == "open"), None)
+if st.session_state.get("ws_q_pick") not in q_ids:  # the open question first; then the facilitator's pick
+    st.session_state["ws_q_pick"] = open_now or q_ids[0]
 picked = st.radio(
     tr("wsp.questions"),
     q_ids,
-    index=q_ids.index(open_now) if open_now else 0,  # the open question first; the radio keeps a pick
     format_func=lambda i: plain(board.question_label(next(q for q in questions if q.id == i), lg)),
     key="ws_q_pick",
 )
@@ -146,9 +149,12 @@ with st.container(horizontal=True):
     if st.button(tr("wsp.hide") if question.revealed else tr("wsp.reveal"), key="ws_reveal"):
         ws_store.reveal(question.id, not question.revealed)
         st.rerun()
-    if is_open and st.button(tr("wsp.end"), key="ws_end"):
-        ws_store.end(workshop.id)
-        st.rerun()
+    if is_open:
+        with st.popover(tr("wsp.end")):
+            st.caption(tr("wsp.end_warning"))
+            if st.button(tr("wsp.end_confirm"), type="primary", key="ws_end"):
+                ws_store.end(workshop.id)
+                st.rerun()
 
 
 @st.fragment(run_every=REFRESH_S)
@@ -174,7 +180,10 @@ def live_board(question_id: int) -> None:
     if not result.participants:
         st.info(tr("wsp.no_answers"))
         return
-    st.altair_chart(charts.workshop_results(board.result_rows(shown, result, lg), labels), width="stretch")
+    st.altair_chart(
+        charts.workshop_results(board.result_rows(shown, result, lg), labels, board.SCALES.get(shown.kind)),
+        width="stretch",
+    )
     roles = board.role_rows(shown, result, lg)
     if roles:
         st.subheader(tr("wsp.by_role"))
@@ -245,11 +254,13 @@ if st.button(tr("wsp.accept"), type="primary", key="ws_accept"):
     edit = accept.accept(project, cat, workshop, shown, result, use, date.today(), lg, top=top, start=start, end=end)
     apply_edit(edit, note=accept.history_note(workshop, shown, use, lg))
 
-# -- exports --
+# -- exports (after the reveal: the projector shows this page) --
 st.subheader(tr("wsp.exports"))
 shown, result = ws_store.result(question.id)
-ballot_rows = ws_store.ballot_rows(question.id, lg)
-if ballot_rows:
+ballot_rows = ws_store.ballot_rows(question.id, lg) if question.revealed else []
+if not question.revealed:
+    st.caption(tr("wsp.exports_after_reveal"))
+elif ballot_rows:
     st.caption(tr("wsp.ballots"))
     grid(ballot_rows, key=f"ws_ballots_{question.id}", column_config=board.ballot_headers(shown, lg), hide_index=True)
     st.caption(tr("wsp.results"))

@@ -751,7 +751,9 @@ def bench_workshop(participants: int, database_url: str | None = None, progress=
             start = time.perf_counter()
             shown, result = rooms.result(question.id)
             labels = board.chart_labels(shown, "ru")
-            charts.workshop_results(board.result_rows(shown, result, "ru"), labels).to_dict()
+            charts.workshop_results(
+                board.result_rows(shown, result, "ru"), labels, board.SCALES.get(shown.kind)
+            ).to_dict()
             charts.workshop_roles(board.role_rows(shown, result, "ru"), labels).to_dict()
             rooms.board(workshop.id)
             board_ms.append((time.perf_counter() - start) * 1000)

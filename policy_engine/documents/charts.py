@@ -293,15 +293,23 @@ def kpi_paths(rows: list[dict[str, Any]], labels: dict[str, str], columns: int =
     )
 
 
-def workshop_results(rows: list[dict[str, Any]], labels: dict[str, str]) -> alt.Chart:
-    """A question's result on the facilitator's board: one bar per item (the room's value), its colour the
-    consensus across roles (darker = every role agrees), a tick for the mean ± spread where there is one."""
+def workshop_results(
+    rows: list[dict[str, Any]], labels: dict[str, str], domain: tuple[float, float] | None = None
+) -> alt.Chart:
+    """A question's result on the facilitator's board: one bar per item (the room's value, written at its
+    end), its colour the consensus across roles (darker = every role agrees); `domain` fixes the value axis
+    to the method's scale (1–5 scores on 0–5) so one answer does not fill the width."""
     height = max(160, 34 * len(rows))
     base = alt.Chart(alt.Data(values=rows)).encode(
         y=alt.Y("item:N", title=None, sort=alt.SortField("order"), axis=alt.Axis(labelLimit=420, labelFontSize=15)),
     )
     bars = base.mark_bar(height=22).encode(
-        x=alt.X("value:Q", title=labels["value"], axis=alt.Axis(titleFontSize=15, labelFontSize=14)),
+        x=alt.X(
+            "value:Q",
+            title=labels["value"],
+            scale=alt.Scale(domain=list(domain)) if domain else alt.Undefined,
+            axis=alt.Axis(titleFontSize=15, labelFontSize=15, labelColor="#222"),
+        ),
         color=alt.Color("consensus:Q", title=labels["consensus"], scale=alt.Scale(scheme="blues", domain=[0, 1])),
         tooltip=[
             alt.Tooltip("full:N", title=labels["item"]),
@@ -311,8 +319,8 @@ def workshop_results(rows: list[dict[str, Any]], labels: dict[str, str]) -> alt.
             alt.Tooltip("divide:Q", title=labels["divide"], format=".2f"),
         ],
     )
-    counts = base.mark_text(align="left", dx=6, fontSize=14).encode(x="value:Q", text="ballots:Q")
-    return (bars + counts).properties(height=height)
+    values = base.mark_text(align="left", dx=6, fontSize=16, fontWeight="bold").encode(x="value:Q", text="shown:N")
+    return (bars + values).properties(height=height)
 
 
 def workshop_roles(rows: list[dict[str, Any]], labels: dict[str, str]) -> alt.Chart:
@@ -343,8 +351,10 @@ def workshop_roles(rows: list[dict[str, Any]], labels: dict[str, str]) -> alt.Ch
 def workshop_joined(rows: list[dict[str, Any]], labels: dict[str, str]) -> alt.Chart:
     """Who is in the room: participants joined, by role."""
     base = alt.Chart(alt.Data(values=rows)).encode(
-        y=alt.Y("role:N", title=None, sort=alt.SortField("role_order"), axis=alt.Axis(labelFontSize=15)),
-        x=alt.X("joined:Q", title=labels["joined"], axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y(
+            "role:N", title=None, sort=alt.SortField("role_order"), axis=alt.Axis(labelFontSize=15, labelLimit=320)
+        ),
+        x=alt.X("joined:Q", title=labels["joined"], axis=alt.Axis(tickMinStep=1, labelFontSize=14)),
     )
     return (
         base.mark_bar(height=22) + base.mark_text(align="left", dx=6, fontSize=15).encode(text="joined:Q")

@@ -101,6 +101,12 @@ def accept(
     answered = _answered(result)
     if not answered:
         return refuse(project, [Issue(code="ws_no_ballots")])
+    record = summary(workshop, question, result, use, on, lang)
+    if any(
+        (s.workshop, s.question, s.held_on, s.use) == (record.workshop, record.question, on, use)
+        for s in project.workshops
+    ):  # a second click on "accept" would add the pilots or the feedback twice
+        return refuse(project, [Issue(code="ws_already_accepted")])
     changes: dict = {}
     if use == "scores_replaced":
         rated = {r.item: r for r in answered if r.criteria}
@@ -167,7 +173,6 @@ def accept(
             received=on, source=t("ws.feedback_source", lang, workshop=workshop.title)[:NAME_MAX], issue=text
         )
         changes["feedback"] = [*project.feedback, item]
-    record = summary(workshop, question, result, use, on, lang)
     changes["workshops"] = [*project.workshops, record]
     return finish(project, changes, catalogue)
 

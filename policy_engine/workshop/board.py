@@ -48,6 +48,7 @@ def result_rows(question: Question, result: Result, lang: str) -> list[dict[str,
                 "consensus": r.consensus,
                 "ballots": r.ballots,
                 "divide": r.divide,
+                "shown": number(r.value, lang, digits=2) if r.ballots else "—",
             }
         )
     return rows
@@ -90,6 +91,9 @@ def consensus_text(value: float | None, lang: str) -> str:
     return "—" if value is None else number(value, lang, digits=2)
 
 
+SCALES = {"rate": (0, 5), "kpi": (-1, 1)}  # value axes fixed by the method's scales; the others fit the data
+
+
 def chart_labels(question: Question, lang: str) -> dict[str, str]:
     return {
         "item": t("ws.board.item", lang),
@@ -124,11 +128,9 @@ def summary_lines(project: Project, kinds: tuple[str, ...], lang: str) -> list[s
 
 
 def question_label(question: Question, lang: str) -> str:
-    """ "2. Rate the elements — Rate identity elements (open)": a question in the facilitator's list."""
-    return (
-        f"{question.position}. {question.title} — {t(f'ws.kind.{question.kind}', lang)} "
-        f"({t(f'ws.state.{question.state}', lang)})"
-    )
+    """A question in the facilitator's list: "2. Rate the elements — Rate identity elements". Its state is
+    shown beside the list: a label that changed with it would make the list lose the facilitator's pick."""
+    return f"{question.position}. {question.title} — {t(f'ws.kind.{question.kind}', lang)}"
 
 
 def ballot_headers(question: Question, lang: str) -> dict[str, str]:
@@ -148,7 +150,10 @@ RESULT_COLUMNS = ("full", "value", "mean", "consensus", "ballots", "divide")
 
 def result_table(question: Question, result: Result, lang: str) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """The result per item as a table to show and download, with its headers in `lang`."""
-    rows = [{k: r[k] for k in RESULT_COLUMNS} for r in result_rows(question, result, lang)]
+    rows = [
+        {k: round(r[k], 2) if isinstance(r[k], float) else r[k] for k in RESULT_COLUMNS}
+        for r in result_rows(question, result, lang)
+    ]
     headers = {
         "full": t("ws.board.item", lang),
         "value": value_label(question, lang),

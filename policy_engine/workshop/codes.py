@@ -108,3 +108,9 @@ def join_addresses(page_url: str, link: str) -> tuple[str, str]:
     parts = urlsplit(page_url or "")
     base = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
     return f"{base}/ws", f"{base}/ws/{link}"
+
+
+def is_local(url: str) -> bool:
+    """True when the address is this computer's own (localhost, 127.x, ::1): a phone cannot reach it."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host in ("localhost", "::1", "0.0.0.0") or host.startswith("127.")

@@ -236,3 +236,26 @@ def test_the_roadmaps_charts_speak_the_readers_language(sample, catalogue, lang)
         assert titles(spec) and not titles(spec) & english[figure.id], figure.id
         tables = [v for k, v in figure.args.items() if k != "labels" and v]
         assert tables and all(rows in inline_data(spec) for rows in tables), figure.id  # the engine's rows, inline
+
+
+def test_the_workshop_results_chart_writes_each_value_and_keeps_the_methods_scale():
+    rows = [
+        {
+            "order": 0,
+            "item": "Торжокское шитьё",
+            "full": "Торжокское шитьё",
+            "value": 2.33,
+            "mean": 2.33,
+            "low": 1.5,
+            "high": 3.2,
+            "consensus": 0.3,
+            "ballots": 1,
+            "divide": None,
+            "shown": "2,33",
+        },
+    ]
+    labels = {k: k for k in ("item", "value", "consensus", "ballots", "role", "mean", "spread", "divide", "joined")}
+    spec = charts.workshop_results(rows, labels, (0, 5)).to_dict()
+    scales = [e.get("scale") for _, e in encodings(spec) if e.get("field") == "value" and e.get("scale")]
+    assert scales and scales[0]["domain"] == [0, 5]
+    assert "2,33" in svg_texts(spec)  # the value, not the count of answers, is written at the bar's end

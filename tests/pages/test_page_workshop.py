@@ -27,7 +27,7 @@ def empty_database():
 
 
 def text(at: AppTest) -> str:
-    parts = [*at.error, *at.info, *at.warning, *at.markdown, *at.caption, *at.text, *at.subheader]
+    parts = [*at.error, *at.info, *at.warning, *at.markdown, *at.caption, *at.text, *at.subheader, *at.title]
     return re.sub(r"\\(.)", r"\1", " ".join(str(p.value) for p in parts))
 
 

@@ -590,3 +590,13 @@ def test_history_notes_differ_by_use():
     q = Question(id=9, workshop=4, position=1, kind="ideas", title="Идеи", state="closed")
     notes = {history_note(WORKSHOP, q, use, "ru") for use in WORKSHOP_USES}
     assert len(notes) == len(WORKSHOP_USES)
+
+
+def test_accepting_the_same_result_the_same_way_twice_is_refused(sample, catalogue):
+    q = question(sample, catalogue, "rank")
+    ballots = room(q)
+    first = take(sample, catalogue, q, ballots, "priority_order")
+    assert first.ok
+    again = take(first.project, catalogue, q, ballots, "priority_order")
+    assert [i.code for i in again.issues] == ["ws_already_accepted"] and "уже принят" in again.issues[0].text("ru")
+    assert take(first.project, catalogue, q, ballots, "noted").ok  # another use of it is still possible

@@ -256,7 +256,7 @@ def test_the_question_list_and_the_tables_speak_russian_and_show_no_keys(sample,
     q = Question(
         id=3, workshop=1, position=2, kind="rate", title="Оцените <b>элементы</b>", items=tuple(items), state="open"
     )
-    assert question_label(q, "ru") == "2. Оцените <b>элементы</b> — Оценка элементов идентичности (открыт)"
+    assert question_label(q, "ru") == "2. Оцените <b>элементы</b> — Оценка элементов идентичности"
     headers = ballot_headers(q, "ru")
     assert headers["uniqueness"] == "уникальность" and headers["role"] == "Группа участников"
     from policy_engine.workshop.model import Ballot

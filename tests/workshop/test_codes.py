@@ -322,3 +322,19 @@ def test_the_join_addresses_are_on_the_server_the_facilitator_reached(page_url, 
     typed, scanned = join_addresses(page_url, link)
     assert typed == f"{base}/ws" and scanned == f"{base}/ws/{link}"
     assert "project" not in scanned  # the project's id never travels to the phones
+
+
+@pytest.mark.parametrize(
+    "url, local",
+    [
+        ("http://localhost:8501/ws/x", True),
+        ("http://127.0.0.1:8501/ws/x", True),
+        ("http://[::1]:8501/ws/x", True),
+        ("http://192.168.1.20:8501/ws/x", False),
+        ("https://genius-loci.example.kz/ws/x", False),
+    ],
+)
+def test_a_link_to_this_computer_is_known_as_one_phones_cannot_reach(url, local):
+    from policy_engine.workshop.codes import is_local
+
+    assert is_local(url) is local
