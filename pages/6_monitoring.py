@@ -30,7 +30,7 @@ from pages.shared import (
 )
 from policy_engine.documents import charts
 from policy_engine.i18n import number
-from policy_engine.method.vocabulary import KPI_DIRECTIONS, KPI_FAMILIES, KPI_VERDICTS, REVIEW_ACTIONS
+from policy_engine.method.vocabulary import KPI_DIRECTIONS, KPI_FAMILIES, REVIEW_ACTIONS
 from policy_engine.store.database import Conflict, Invalid, StoreError
 from policy_engine.wizard import monitoring
 
@@ -43,7 +43,6 @@ st.title(tr("iter.6"))
 st.caption(tr("monitoring.intro"))
 if st.session_state.get("cycle_flash"):
     st.success(st.session_state.pop("cycle_flash"))
-status_label = {s: tr(f"monitoring.status.{s}") for s in KPI_VERDICTS}
 family_label = {f: tr(f"roadmap.family.{f}") for f in KPI_FAMILIES}
 action_label = {a: tr(f"monitoring.action.{a}") for a in REVIEW_ACTIONS}
 direction_label = {d: tr(f"monitoring.direction.{d}") for d in KPI_DIRECTIONS}
@@ -67,25 +66,7 @@ def measure_label(measure: str | None) -> str:
 st.header(tr("monitoring.kpis"))
 if not project.kpis:
     st.info(tr("monitoring.no_kpis"))
-rows, paths = [], []
-for k in project.kpis:
-    s = monitoring.status(k, cat, rules=rules)
-    name, family, unit = monitoring.kpi_info(k, cat, lg)
-    rows.append(
-        {
-            tr("monitoring.col.kpi"): f"{name}, {unit}" if unit else name,
-            tr("monitoring.col.family"): family_label.get(family, family),
-            tr("monitoring.col.baseline"): f"{number(k.baseline, lg, 3)} ({k.baseline_year})",
-            tr("monitoring.col.year"): s.year or "—",
-            tr("monitoring.col.actual"): "—" if s.actual is None else number(s.actual, lg, 3),
-            tr("monitoring.col.planned"): "—" if s.planned is None else number(s.planned, lg, 3),
-            tr("monitoring.col.status"): status_label[s.status],
-            tr("monitoring.col.rule"): s.explain(lg, rules),
-        }
-    )
-    paths += monitoring.path_rows(
-        k, tr("roadmap.series.target"), tr("roadmap.series.actual"), f"{name[:38]} ({status_label[s.status]})"
-    )
+rows, paths = monitoring.status_table(project, cat, rules, lg)
 if rows:
     # a grid, not st.table: a custom KPI's name is user text, and st.table cells are Markdown (PITFALLS §8)
     grid(
@@ -343,37 +324,9 @@ for past in reversed(project.previous_cycles):
     with st.expander(tr("monitoring.previous", cycle=past.cycle, date=past.closed_on.isoformat())):
         if past.summary:
             st.text(plain(past.summary))
-        grid(
-            [
-                {
-                    tr("monitoring.col.kpi"): monitoring.result_name(r, cat, lg),
-                    tr("monitoring.col.year"): r.year,
-                    tr("monitoring.col.actual"): r.actual,
-                    tr("monitoring.col.planned"): r.planned,
-                    tr("monitoring.col.status"): status_label[r.status],
-                }
-                for r in past.results
-            ],
-            key=f"previous_results_{past.cycle}",
-            hide_index=True,
-            width="stretch",
-        )
-        grid(
-            [
-                {
-                    tr("monitoring.col.measure"): cat.measure(d.measure).title.get(lg)
-                    if d.measure in {m.id for m in cat.measures}
-                    else d.measure,
-                    tr("monitoring.col.action"): tr(f"monitoring.action.{d.action}"),
-                    tr("monitoring.col.reason"): d.reason,
-                    tr("monitoring.col.change"): d.change,
-                }
-                for d in past.decisions
-            ],
-            key=f"previous_decisions_{past.cycle}",
-            hide_index=True,
-            width="stretch",
-        )
+        past_results, past_decisions = monitoring.previous_cycle_tables(past, cat, lg)
+        grid(past_results, key=f"previous_results_{past.cycle}", hide_index=True, width="stretch")
+        grid(past_decisions, key=f"previous_decisions_{past.cycle}", hide_index=True, width="stretch")
 if project.cycle > 1:
     try:
         changes = get_store().cycle_diff(

@@ -13,7 +13,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
-from policy_engine.i18n import strings, t
+from policy_engine.i18n import number, strings, t
 from policy_engine.method.catalogue import Catalogue, StatusRules, default_catalogue
 from policy_engine.method.vocabulary import KPI_FAMILIES, REVIEW_ACTIONS, KpiVerdict
 from policy_engine.project import edits
@@ -585,3 +585,59 @@ def set_decision(project: Project, catalogue: Catalogue, values: dict) -> Edit:
     if review is None:
         return edits.refuse(project, issues)
     return edits.finish(project, {"review": review}, catalogue)
+
+
+def status_table(
+    project: Project, catalogue: Catalogue, rules: StatusRules, lang: str
+) -> tuple[list[dict], list[dict]]:
+    """The KPI status table (headers in `lang`; the rule that set each status, said) and the rows of the
+    planned-and-actual paths chart, as page 6 shows them."""
+    col = {c: t(f"monitoring.col.{c}", lang) for c in ("kpi", "family", "baseline", "year", "actual", "planned")}
+    rows, paths = [], []
+    for k in project.kpis:
+        s = status(k, catalogue, rules=rules)
+        name, family, unit = kpi_info(k, catalogue, lang)
+        verdict = t(f"monitoring.status.{s.status}", lang)
+        rows.append(
+            {
+                col["kpi"]: f"{name}, {unit}" if unit else name,
+                col["family"]: t(f"roadmap.family.{family}", lang) if family else family,
+                col["baseline"]: f"{number(k.baseline, lang, 3)} ({k.baseline_year})",
+                col["year"]: s.year or "—",
+                col["actual"]: "—" if s.actual is None else number(s.actual, lang, 3),
+                col["planned"]: "—" if s.planned is None else number(s.planned, lang, 3),
+                t("monitoring.col.status", lang): verdict,
+                t("monitoring.col.rule", lang): s.explain(lang, rules),
+            }
+        )
+        paths += path_rows(
+            k, t("roadmap.series.target", lang), t("roadmap.series.actual", lang), f"{name[:38]} ({verdict})"
+        )
+    return rows, paths
+
+
+def previous_cycle_tables(past: CycleSummary, catalogue: Catalogue, lang: str) -> tuple[list[dict], list[dict]]:
+    """What a closed cycle left, as page 6 lists it: its KPI results and its decisions on measures."""
+    known = {m.id for m in catalogue.measures}
+    results_ = [
+        {
+            t("monitoring.col.kpi", lang): result_name(r, catalogue, lang),
+            t("monitoring.col.year", lang): r.year,
+            t("monitoring.col.actual", lang): r.actual,
+            t("monitoring.col.planned", lang): r.planned,
+            t("monitoring.col.status", lang): t(f"monitoring.status.{r.status}", lang),
+        }
+        for r in past.results
+    ]
+    decisions = [
+        {
+            t("monitoring.col.measure", lang): catalogue.measure(d.measure).title.get(lang)
+            if d.measure in known
+            else d.measure,
+            t("monitoring.col.action", lang): t(f"monitoring.action.{d.action}", lang),
+            t("monitoring.col.reason", lang): d.reason,
+            t("monitoring.col.change", lang): d.change,
+        }
+        for d in past.decisions
+    ]
+    return results_, decisions

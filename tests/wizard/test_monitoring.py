@@ -206,3 +206,21 @@ def test_a_result_saved_with_an_english_name_is_shown_in_russian(catalogue):
         }
     )
     assert result_name(custom, catalogue, "kk") == "Войлочные ярмарки"
+
+
+def test_the_status_table_and_a_closed_cycles_tables_speak_russian(sample, catalogue):
+    """Page 6's tables come from the engine: headers and statuses in Russian, no keys, one row per KPI."""
+    from policy_engine.i18n import t
+    from policy_engine.wizard.monitoring import carry_forward, load_rules, previous_cycle_tables, status_table
+
+    rows, paths = status_table(sample, catalogue, load_rules(catalogue), "ru")
+    assert len(rows) == len(sample.kpis) and paths
+    statuses = {t(f"monitoring.status.{v}", "ru") for v in ("on_track", "at_risk", "off_track", "no_data")}
+    assert {r[t("monitoring.col.status", "ru")] for r in rows} <= statuses
+    assert all(not any("monitoring." in str(v) for v in r.values()) for r in rows)
+    from datetime import date
+
+    closed = carry_forward(sample, catalogue, date(2026, 12, 1))
+    results, decisions = previous_cycle_tables(closed.previous_cycles[-1], catalogue, "ru")
+    assert len(results) == len(closed.previous_cycles[-1].results)
+    assert len(decisions) == len(closed.previous_cycles[-1].decisions)
