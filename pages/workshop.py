@@ -55,13 +55,13 @@ except StoreError as exc:
     st.stop()
 
 with st.expander(tr("wsp.new"), expanded=not existing):
-    with st.form("ws_new", border=False):
+    with st.form("ws_new", border=False, clear_on_submit=True):
         title = st.text_input(tr("wsp.title"), max_chars=200, key="ws_title")
         hours = st.number_input(tr("wsp.hours"), min_value=1, max_value=336, value=12, step=1, key="ws_hours")
         if st.form_submit_button(tr("wsp.create"), type="primary"):
             try:
                 created = ws_store.create(project.id, title, hours=hours)
-                st.session_state["ws_id"] = created.id
+                st.session_state["ws_pick"] = created.id  # the new workshop is the one shown
                 st.rerun()
             except Invalid as exc:
                 show_issues(exc.issues)
@@ -69,10 +69,11 @@ with st.expander(tr("wsp.new"), expanded=not existing):
 if not existing:
     st.stop()
 ids = [w.id for w in existing]
+if st.session_state.get("ws_pick") not in ids:
+    st.session_state["ws_pick"] = ids[0]
 chosen = st.selectbox(
     tr("wsp.choose"),
     ids,
-    index=ids.index(st.session_state["ws_id"]) if st.session_state.get("ws_id") in ids else 0,
     format_func=lambda i: plain(next(w.title for w in existing if w.id == i)),
     key="ws_pick",
 )
@@ -80,7 +81,7 @@ workshop = next(w for w in existing if w.id == chosen)
 is_open = workshop.is_open(datetime.now(UTC))
 
 # -- joining: code, QR code, address --
-join_page, url = codes.join_addresses(st.context.url, ws_store.link(workshop.id))
+join_page, url = codes.join_addresses(st.context.url, ws_store.link(workshop.id), lg)
 join_col, qr_col = st.columns([3, 2])
 with join_col:
     if is_open:
@@ -98,46 +99,64 @@ with qr_col:
 
 # -- questions --
 questions = ws_store.questions(workshop.id)
-with st.expander(tr("wsp.add_question"), expanded=not questions):
-    kind = st.selectbox(tr("wsp.kind"), QUESTION_KINDS, format_func=lambda k: tr(f"ws.kind.{k}"), key="ws_kind")
-    target = None
-    per_level = False
-    cluster = None
-    if kind == "points":
-        target = st.selectbox(tr("wsp.target"), POINTS_TARGETS, format_func=lambda x: tr(f"ws.target.{x}"), key="ws_pt")
-        per_level = target == "measures" and st.checkbox(tr("wsp.per_level"), key="ws_per_level")
-    elif kind == "ideas":
-        target = st.selectbox(tr("wsp.target"), IDEA_TARGETS, format_func=lambda x: tr(f"ws.target.{x}"), key="ws_it")
-        if target == "target_image":
-            names = {c.id: plain(c.name) for c in project.clusters}
-            cluster = st.selectbox(tr("wsp.cluster"), list(names), format_func=names.get, key="ws_cluster")
-    question_title = st.text_input(
-        tr("wsp.question_title"), value=tr(f"wsp.default.{kind}"), max_chars=500, key=f"ws_qt_{kind}"
-    )
-    if st.button(tr("wsp.add"), key="ws_add_q"):
-        items, issues = items_for(project, cat, kind, target, cluster)
-        if issues:
-            show_issues(issues)
-        else:
-            try:
-                ws_store.add_question(workshop.id, kind, question_title, items, target, per_level, cluster)
-                st.rerun()
-            except Invalid as exc:
-                show_issues(exc.issues)
+
+
+def add_question_form() -> None:
+    """Draft a question from the project's items (the engine says why there are none yet)."""
+    with st.expander(tr("wsp.add_question"), expanded=not questions):
+        kind = st.selectbox(
+            tr("wsp.kind"), QUESTION_KINDS, format_func=lambda k: tr(f"ws.kind.{k}"), key=f"ws_kind_{lg}"
+        )
+        target = None
+        per_level = False
+        cluster = None
+        if kind == "points":
+            target = st.selectbox(
+                tr("wsp.target"), POINTS_TARGETS, format_func=lambda x: tr(f"ws.target.{x}"), key=f"ws_pt_{lg}"
+            )
+            per_level = target == "measures" and st.checkbox(tr("wsp.per_level"), key="ws_per_level")
+        elif kind == "ideas":
+            target = st.selectbox(
+                tr("wsp.target"), IDEA_TARGETS, format_func=lambda x: tr(f"ws.target.{x}"), key=f"ws_it_{lg}"
+            )
+            if target == "target_image":
+                names = {c.id: plain(c.name) for c in project.clusters}
+                cluster = st.selectbox(tr("wsp.cluster"), list(names), format_func=names.get, key="ws_cluster")
+        question_title = st.text_input(
+            tr("wsp.question_title"), value=tr(f"wsp.default.{kind}"), max_chars=500, key=f"ws_qt_{kind}_{lg}"
+        )
+        if st.button(tr("wsp.add"), key="ws_add_q"):
+            items, issues = items_for(project, cat, kind, target, cluster)
+            if issues:
+                show_issues(issues)
+            else:
+                try:
+                    ws_store.add_question(workshop.id, kind, question_title, items, target, per_level, cluster)
+                    st.rerun()
+                except Invalid as exc:
+                    show_issues(exc.issues)
+
+
+if is_open:  # an ended workshop takes no new questions
+    add_question_form()
 
 if not questions:
     st.info(tr("wsp.no_questions"))
     st.stop()
 q_ids = [q.id for q in questions]
 open_now = next((q.id for q in questions if q.state == "open"), None)
-if st.session_state.get("ws_q_pick") not in q_ids:  # the open question first; then the facilitator's pick
-    st.session_state["ws_q_pick"] = open_now or q_ids[0]
+pick_key = f"ws_q_pick_{lg}"  # per language: labels in another language are another widget
+if st.session_state.get(pick_key) not in q_ids:  # the open question first; then the facilitator's pick
+    st.session_state[pick_key] = (
+        st.session_state.get("ws_question") if st.session_state.get("ws_question") in q_ids else open_now or q_ids[0]
+    )
 picked = st.radio(
     tr("wsp.questions"),
     q_ids,
     format_func=lambda i: plain(board.question_label(next(q for q in questions if q.id == i), lg)),
-    key="ws_q_pick",
+    key=pick_key,
 )
+st.session_state["ws_question"] = picked
 question = next(q for q in questions if q.id == picked)
 with st.container(horizontal=True):
     if question.state != "open" and is_open and st.button(tr("wsp.open"), type="primary", key="ws_open"):
@@ -187,7 +206,7 @@ def live_board(question_id: int) -> None:
     roles = board.role_rows(shown, result, lg)
     if roles:
         st.subheader(tr("wsp.by_role"))
-        st.altair_chart(charts.workshop_roles(roles, labels), width="stretch")
+        st.altair_chart(charts.workshop_roles(roles, labels, board.ROLE_SCALES.get(shown.kind)), width="stretch")
     agreed, divided = agreed_and_divided(result)
     left, right = st.columns(2)
     with left:
@@ -204,42 +223,53 @@ def live_board(question_id: int) -> None:
 
 live_board(question.id)
 
+
 # -- moderation of ideas --
+@st.fragment(run_every=REFRESH_S)
+def moderation(question_id: int) -> None:
+    """New proposals arrive while the room writes: approve, hide or merge them before the room sees them.
+    Folded by default, so a projector shows the proposals only when the facilitator opens it."""
+    ideas = ws_store.ideas(question_id)
+    pending = sum(i.status == "pending" for i in ideas)
+    approved = {i.id: i.text for i in ideas if i.status == "approved"}
+    with st.expander(tr("wsp.moderation_count", pending=pending, total=len(ideas))):
+        for idea in ideas:
+            with st.container(border=True):
+                st.text(idea.text)
+                st.caption(tr(f"ws.idea.{idea.status}"))
+                with st.container(horizontal=True):
+                    if idea.status != "approved" and st.button(tr("wsp.approve"), key=f"ws_ap_{idea.id}"):
+                        ws_store.moderate(idea.id, "approved")
+                        st.rerun()
+                    if idea.status != "hidden" and st.button(tr("wsp.hide_idea"), key=f"ws_hi_{idea.id}"):
+                        ws_store.moderate(idea.id, "hidden")
+                        st.rerun()
+                    targets = {k: v for k, v in approved.items() if k != idea.id}
+                    if idea.status != "merged" and targets:
+                        into = st.selectbox(
+                            tr("wsp.merge_into"),
+                            list(targets),
+                            index=None,
+                            placeholder=tr("wsp.merge_placeholder"),
+                            format_func=lambda k, names=targets: plain(names[k])[:80],
+                            key=f"ws_mi_{idea.id}_{lg}",
+                        )
+                        if into is not None and st.button(tr("wsp.merge"), key=f"ws_me_{idea.id}"):
+                            try:
+                                ws_store.moderate(idea.id, "merged", into)
+                                st.rerun()
+                            except Invalid as exc:
+                                show_issues(exc.issues)
+
+
 if question.kind == "ideas":
     st.subheader(tr("wsp.moderation"))
-    ideas = ws_store.ideas(question.id)
-    approved = {i.id: i.text for i in ideas if i.status == "approved"}
-    for idea in ideas:
-        with st.container(border=True):
-            st.text(idea.text)
-            st.caption(tr(f"ws.idea.{idea.status}"))
-            with st.container(horizontal=True):
-                if idea.status != "approved" and st.button(tr("wsp.approve"), key=f"ws_ap_{idea.id}"):
-                    ws_store.moderate(idea.id, "approved")
-                    st.rerun()
-                if idea.status != "hidden" and st.button(tr("wsp.hide_idea"), key=f"ws_hi_{idea.id}"):
-                    ws_store.moderate(idea.id, "hidden")
-                    st.rerun()
-                targets = {k: v for k, v in approved.items() if k != idea.id}
-                if idea.status != "merged" and targets:
-                    into = st.selectbox(
-                        tr("wsp.merge_into"),
-                        list(targets),
-                        format_func=lambda k, names=targets: plain(names[k])[:80],
-                        key=f"ws_mi_{idea.id}",
-                        label_visibility="collapsed",
-                    )
-                    if st.button(tr("wsp.merge"), key=f"ws_me_{idea.id}"):
-                        try:
-                            ws_store.moderate(idea.id, "merged", into)
-                            st.rerun()
-                        except Invalid as exc:
-                            show_issues(exc.issues)
+    moderation(question.id)
 
 # -- into the project --
 st.subheader(tr("wsp.accept_title"))
 uses = accept.uses(question)
-use = st.radio(tr("wsp.use"), uses, format_func=lambda u: tr(f"ws.use.{u}"), key=f"ws_use_{question.id}")
+use = st.radio(tr("wsp.use"), uses, format_func=lambda u: tr(f"ws.use.{u}"), key=f"ws_use_{question.id}_{lg}")
 start = end = None
 top = 3
 if use in ("pilots_added", "events_added"):
@@ -249,14 +279,16 @@ if use in ("pilots_added", "events_added"):
     end = cols[2].date_input(
         tr("pilots.col.end"), value=date.today() + timedelta(days=365), format="DD.MM.YYYY", key="ws_end_date"
     )
-if st.button(tr("wsp.accept"), type="primary", key="ws_accept"):
-    shown, result = ws_store.result(question.id)
+shown, result = ws_store.result(question.id)
+ready = question.revealed and result.participants > 0
+if not ready:
+    st.caption(tr("wsp.accept_after_reveal"))
+if st.button(tr("wsp.accept"), type="primary", key="ws_accept", disabled=not ready):
     edit = accept.accept(project, cat, workshop, shown, result, use, date.today(), lg, top=top, start=start, end=end)
     apply_edit(edit, note=accept.history_note(workshop, shown, use, lg))
 
 # -- exports (after the reveal: the projector shows this page) --
 st.subheader(tr("wsp.exports"))
-shown, result = ws_store.result(question.id)
 ballot_rows = ws_store.ballot_rows(question.id, lg) if question.revealed else []
 if not question.revealed:
     st.caption(tr("wsp.exports_after_reveal"))

@@ -308,7 +308,13 @@ def workshop_results(
             "value:Q",
             title=labels["value"],
             scale=alt.Scale(domain=list(domain)) if domain else alt.Undefined,
-            axis=alt.Axis(titleFontSize=15, labelFontSize=15, labelColor="#222"),
+            axis=alt.Axis(
+                titleFontSize=15,
+                labelFontSize=15,
+                labelColor="#222",
+                values=list(range(int(domain[0]), int(domain[1]) + 1)) if domain else alt.Undefined,
+                tickMinStep=1,
+            ),
         ),
         color=alt.Color("consensus:Q", title=labels["consensus"], scale=alt.Scale(scheme="blues", domain=[0, 1])),
         tooltip=[
@@ -323,8 +329,11 @@ def workshop_results(
     return (bars + values).properties(height=height)
 
 
-def workshop_roles(rows: list[dict[str, Any]], labels: dict[str, str]) -> alt.Chart:
-    """Each role's mean per item: a row whose colours differ is an item the roles are divided on."""
+def workshop_roles(
+    rows: list[dict[str, Any]], labels: dict[str, str], domain: tuple[float, float] | None = None
+) -> alt.Chart:
+    """Each role's mean per item: a row whose colours differ is an item the roles are divided on. `domain`
+    pins the colours to the method's scale (1–5), so 4.0 against 4.3 does not look like a split."""
     height = max(160, 34 * len({r["item"] for r in rows}))
     base = alt.Chart(alt.Data(values=rows)).encode(
         y=alt.Y("item:N", title=None, sort=alt.SortField("order"), axis=alt.Axis(labelLimit=420, labelFontSize=15)),
@@ -336,7 +345,11 @@ def workshop_roles(rows: list[dict[str, Any]], labels: dict[str, str]) -> alt.Ch
         ),
     )
     cells = base.mark_rect().encode(
-        color=alt.Color("mean:Q", title=labels["mean"], scale=alt.Scale(scheme="viridis")),
+        color=alt.Color(
+            "mean:Q",
+            title=labels["mean"],
+            scale=alt.Scale(scheme="viridis", domain=list(domain)) if domain else alt.Scale(scheme="viridis"),
+        ),
         tooltip=[
             alt.Tooltip("item:N", title=labels["item"]),
             alt.Tooltip("role:N", title=labels["role"]),
@@ -349,13 +362,19 @@ def workshop_roles(rows: list[dict[str, Any]], labels: dict[str, str]) -> alt.Ch
 
 
 def workshop_joined(rows: list[dict[str, Any]], labels: dict[str, str]) -> alt.Chart:
-    """Who is in the room: participants joined, by role."""
+    """Who is in the room: participants joined, by role (whole numbers; a row per role however few)."""
+    top = max([1, *(r["joined"] for r in rows)])
     base = alt.Chart(alt.Data(values=rows)).encode(
         y=alt.Y(
             "role:N", title=None, sort=alt.SortField("role_order"), axis=alt.Axis(labelFontSize=15, labelLimit=320)
         ),
-        x=alt.X("joined:Q", title=labels["joined"], axis=alt.Axis(tickMinStep=1, labelFontSize=14)),
+        x=alt.X(
+            "joined:Q",
+            title=labels["joined"],
+            scale=alt.Scale(domain=[0, top]),
+            axis=alt.Axis(format="d", tickMinStep=1, labelFontSize=14),
+        ),
     )
-    return (
-        base.mark_bar(height=22) + base.mark_text(align="left", dx=6, fontSize=15).encode(text="joined:Q")
-    ).properties(height=5 * 36)
+    bars = base.mark_bar(height=24)
+    counts = base.mark_text(align="left", dx=6, fontSize=15).encode(text="joined:Q")
+    return (bars + counts).properties(height=alt.Step(40))

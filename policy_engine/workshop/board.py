@@ -92,6 +92,7 @@ def consensus_text(value: float | None, lang: str) -> str:
 
 
 SCALES = {"rate": (0, 5), "kpi": (-1, 1)}  # value axes fixed by the method's scales; the others fit the data
+ROLE_SCALES = {"rate": (1, 5), "kpi": (-1, 1)}  # the colours of the role × item means
 
 
 def chart_labels(question: Question, lang: str) -> dict[str, str]:
@@ -145,15 +146,22 @@ def ballot_headers(question: Question, lang: str) -> dict[str, str]:
     } | {c: t(f"field.{c}", lang) for c in CRITERIA}
 
 
-RESULT_COLUMNS = ("full", "value", "mean", "consensus", "ballots", "divide")
-
-
 def result_table(question: Question, result: Result, lang: str) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """The result per item as a table to show and download, with its headers in `lang`."""
-    rows = [
-        {k: round(r[k], 2) if isinstance(r[k], float) else r[k] for k in RESULT_COLUMNS}
-        for r in result_rows(question, result, lang)
-    ]
+    """The result per item as a table to show and download, numbers written as `lang` writes them and "—"
+    where there is none; the mean has a column of its own only where it is not the value (points)."""
+    columns = ["full", "value", *(["mean"] if question.kind == "points" else []), "consensus", "ballots", "divide"]
+    rows = []
+    for r in result_rows(question, result, lang):
+        row = {}
+        for k in columns:
+            value = r[k]
+            if value is None or (k != "full" and not r["ballots"] and k != "ballots"):
+                row[k] = "—"
+            elif isinstance(value, float):
+                row[k] = number(value, lang, digits=2)
+            else:
+                row[k] = value
+        rows.append(row)
     headers = {
         "full": t("ws.board.item", lang),
         "value": value_label(question, lang),
@@ -162,4 +170,4 @@ def result_table(question: Question, result: Result, lang: str) -> tuple[list[di
         "ballots": t("ws.board.ballots", lang),
         "divide": t("ws.board.divide", lang),
     }
-    return rows, headers
+    return rows, {k: headers[k] for k in columns}

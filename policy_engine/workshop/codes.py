@@ -102,12 +102,13 @@ class WrongCodes:
             self._wrong.pop(client, None)
 
 
-def join_addresses(page_url: str, link: str) -> tuple[str, str]:
+def join_addresses(page_url: str, link: str, lang: str | None = None) -> tuple[str, str]:
     """(the address to type the code at, the link the QR code carries), on the server the facilitator's
-    browser reached: phones in the same room reach it at the same host."""
+    browser reached: phones in the same room reach it at the same host. With `lang`, the phones open in
+    the facilitator's language (each can switch)."""
     parts = urlsplit(page_url or "")
     base = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
-    return f"{base}/ws", f"{base}/ws/{link}"
+    return f"{base}/ws", f"{base}/ws/{link}" + (f"?lang={lang}" if lang else "")
 
 
 def is_local(url: str) -> bool:

@@ -33,7 +33,7 @@ ELEMENTS = [  # (name, layer, industry)
 ]
 WORKSHOP = "Стратегическая сессия в Твери"
 QUESTION = "Оцените элементы идентичности региона"  # the default title of a "rate" question
-USE = "оценки зала заменили оценки аудита"
+USE = "оценки зала (средние, округлённые до целого) заменили оценки аудита"
 SHOTS = Path("/tmp/ws-e2e-shots")
 HIDDEN = "Результаты скрыты, чтобы ответы"  # the board's note while results are hidden
 BOARD_WAIT_MS = 20_000  # the board refreshes itself every 3 s
@@ -156,7 +156,7 @@ def test_a_room_rates_an_element_and_the_facilitator_takes_the_result(empty_app,
         add = key(screen, "ws_add_q").get_by_role("button")
         expect(add).to_be_visible()
         wait_for_app(screen)
-        kind = key(screen, "ws_kind").locator("input")
+        kind = key(screen, "ws_kind_ru").locator("input")
         expect(kind).to_have_value("Оценка элементов идентичности")  # the default kind
         add.click()
         opener = key(screen, "ws_open").get_by_role("button")
@@ -168,7 +168,7 @@ def test_a_room_rates_an_element_and_the_facilitator_takes_the_result(empty_app,
         code = screen.get_by_test_id("stCode").first
         expect(code).to_contain_text("/ws/")
         join_url = code.locator("code").inner_text().strip()
-        assert re.fullmatch(re.escape(url) + r"/ws/[A-Za-z0-9_-]{16,}", join_url), join_url
+        assert re.fullmatch(re.escape(url) + r"/ws/[A-Za-z0-9_-]{16,}\?lang=ru", join_url), join_url
         expect(screen.get_by_text(HIDDEN, exact=False)).to_be_visible()
         shot(screen, "screen_question_open")
 

@@ -60,13 +60,13 @@ def test_a_new_region_runs_an_ideas_workshop_into_pilots_in_russian():
     assert "tverskaya" not in " ".join(str(m.value) for m in at.markdown)
 
     # a question on identity elements the new project does not have yet: refused, in Russian
-    at.selectbox(key="ws_kind").select("rate").run()
+    at.selectbox(key="ws_kind_ru").select("rate").run()
     at.button(key="ws_add_q").click().run()
     assert "сначала добавьте элементы идентичности" in text(at)
     assert store.questions(workshop.id) == []
 
     # ideas need no project items
-    at.selectbox(key="ws_kind").select("ideas").run()
+    at.selectbox(key="ws_kind_ru").select("ideas").run()
     at.button(key="ws_add_q").click().run()
     (question,) = store.questions(workshop.id)
     at.button(key="ws_open").click().run()
@@ -92,7 +92,7 @@ def test_a_new_region_runs_an_ideas_workshop_into_pilots_in_russian():
     assert not at.exception, at.exception
     assert len(at.get("vega_lite_chart")) == 1 and not hidden(at)  # the results (ideas have no role means)
 
-    at.radio(key=f"ws_use_{question.id}").set_value("pilots_added").run()
+    at.radio(key=f"ws_use_{question.id}_ru").set_value("pilots_added").run()
     at.number_input(key="ws_top").set_value(1).run()
     at.button(key="ws_accept").click().run()
     assert not at.exception
@@ -126,7 +126,7 @@ def test_the_sample_room_rates_elements_and_the_scores_are_taken_in():
     at.button(key="ws_reveal").click().run()
     shown = text(at)
     assert "Группы расходятся" in shown
-    at.radio(key=f"ws_use_{question.id}").set_value("scores_replaced").run()
+    at.radio(key=f"ws_use_{question.id}_ru").set_value("scores_replaced").run()
     at.button(key="ws_accept").click().run()
     after = Store().load("east-kazakhstan")
     # (5 + 5 + 1 + 2) / 4 = 3.25 → 3 on every criterion; the other elements keep theirs
@@ -137,7 +137,11 @@ def test_the_sample_room_rates_elements_and_the_scores_are_taken_in():
     # the identity audit shows what the room said, with the workshop named and the count of participants
     at.switch_page("pages/1_identity_audit.py").run()
     lines = [t.value for t in at.text if t.value.startswith("«Сессия в Усть-Каменогорске»")]
-    assert len(lines) == 1 and "участников 4" in lines[0] and "оценки зала заменили оценки аудита" in lines[0]
+    assert (
+        len(lines) == 1
+        and "участников 4" in lines[0]
+        and "оценки зала (средние, округлённые до целого) заменили оценки аудита" in lines[0]
+    )
     at.switch_page(PAGE).run()
     # the page's own exports of the ballots: participants numbered, roles in Russian, no names or tokens
     assert at.dataframe and "Органы власти" in at.dataframe[0].value.to_string()

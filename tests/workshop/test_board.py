@@ -268,5 +268,7 @@ def test_the_question_list_and_the_tables_speak_russian_and_show_no_keys(sample,
         for p in (2, 4)
     ]
     rows, headers = result_table(q, tally(q, ballots), "ru")
-    assert list(rows[0]) == list(headers) and rows[0]["full"] == items[0].label and rows[0]["mean"] == 3
+    assert list(rows[0]) == list(headers) and rows[0]["full"] == items[0].label
+    assert rows[0]["value"] == "3" and "mean" not in headers  # rate: the value is the mean, once
+    assert rows[1]["value"] == rows[1]["consensus"] == "—"  # nobody answered the second element
     assert all(not any(c.isascii() and c.isalpha() for c in h) for h in headers.values())  # no English, no keys

@@ -322,6 +322,7 @@ def test_the_join_addresses_are_on_the_server_the_facilitator_reached(page_url, 
     typed, scanned = join_addresses(page_url, link)
     assert typed == f"{base}/ws" and scanned == f"{base}/ws/{link}"
     assert "project" not in scanned  # the project's id never travels to the phones
+    assert join_addresses(page_url, link, "kk")[1] == f"{base}/ws/{link}?lang=kk"  # the phones open in kk
 
 
 @pytest.mark.parametrize(
