@@ -657,6 +657,16 @@ async def _phones(
     return {"submits": submits, "polls": polls, "failures": failures}
 
 
+def _in_own_loop(coroutine):
+    """Run `coroutine` on a new event loop in a thread of its own: the caller may already be inside one
+    (a test run after Playwright's or Streamlit's), where `asyncio.run` refuses to start."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def _percentiles(values: list[float]) -> tuple[float, float, float]:
     """(median, 95th percentile, maximum) in ms, rounded."""
     if not values:
@@ -671,7 +681,6 @@ def bench_workshop(participants: int, database_url: str | None = None, progress=
     `rate` question on the sample and drive `participants` phones over HTTP concurrently: first at room
     pace (THINK_S between steps, the state polled every POLL_S; the bar's figures), then, on a second
     question, in a burst (every phone at once, no pause)."""
-    import asyncio
     import tempfile
     import uuid
 
@@ -702,7 +711,7 @@ def bench_workshop(participants: int, database_url: str | None = None, progress=
                 rooms.reveal(question.id)
                 say(f"{participants} phones, {tag}: code, join, state, ballot, changed ballot")
                 started = time.perf_counter()
-                out = asyncio.run(
+                out = _in_own_loop(
                     _phones(
                         f"http://127.0.0.1:{port}",
                         workshop.code,

@@ -94,14 +94,6 @@ class Workshop(Frozen):
         return self.ended_at is None and now < self.expires_at
 
 
-class Participant(Frozen):
-    id: int
-    workshop: int
-    name: str = ""
-    role: ParticipantRole = "other"
-    joined_at: datetime
-
-
 class Ballot(Frozen):
     """One participant's answer on one item of one question (the store keeps one per participant
     and item: a second answer replaces the first)."""
