@@ -21,7 +21,7 @@ from pages.shared import (
     tr,
 )
 from policy_engine.diagnostics.growth_points import growth_points
-from policy_engine.diagnostics.location_quotients import gva_shares, location_quotients
+from policy_engine.diagnostics.location_quotients import gva_shares
 from policy_engine.documents import charts
 from policy_engine.method.vocabulary import MUNICIPALITY_KINDS
 from policy_engine.wizard import audit, frame
@@ -130,6 +130,17 @@ with st.expander(
         if st.form_submit_button(tr("frame.add_municipality")):
             st.session_state["open_municipalities"] = True
             apply_edit(frame.add_municipality(project, cat, m_values), note="municipality added")
+    if len(project.region.municipalities) >= 2:  # a register's name for a municipality of the table
+        with st.form("map_territory_form"):
+            st.markdown(f"**{tr('frame.map_territory')}**")
+            st.caption(tr("frame.map_territory_help"))
+            names = [m.name for m in project.region.municipalities]
+            c1, c2 = st.columns(2)
+            source = c1.selectbox(tr("frame.map_from"), names, index=len(names) - 1, format_func=plain, key="map_from")
+            target = c2.selectbox(tr("frame.map_to"), names, index=0, format_func=plain, key="map_to")
+            if st.form_submit_button(tr("frame.map_territory_do")):
+                st.session_state["open_municipalities"] = True
+                apply_edit(frame.map_territory(project, cat, source, target), note="territory mapped")
 
 # --- identity elements --------------------------------------------------------------------------
 st.header(tr("audit.elements"))
@@ -259,19 +270,15 @@ st.altair_chart(charts.identity_by_layer(rows, labels), width="stretch")
 st.header(tr("audit.economy"))
 economy_section(project)
 
-cells = location_quotients(audit.project_cells(project))
+heat = audit.lq_heat_rows(project, cat, lg)
 st.subheader(tr("audit.lq_heatmap"))
-if cells:
-    heat = [
-        {
-            "municipality": c.municipality,
-            "industry_label": industry_name(c.industry),
-            "lq": None if c.lq is None else round(c.lq, 3),
-            "employees": c.employees,
-        }
-        for c in cells
-    ]
+if heat:
     st.altair_chart(charts.lq_heatmap(heat, labels), width="stretch")  # sized by its municipalities
+    flips = audit.uncertain_rows(project, cat, lg)
+    if flips:
+        st.caption(tr("audit.uncertain", count=len(flips)))
+        columns = [tr("chart.municipality"), tr("chart.industry"), tr("audit.col.lq"), tr("audit.col.lq_range")]
+        grid([dict(zip(columns, r)) for r in flips], hide_index=True, width="stretch", key="uncertain_table")
 else:
     st.caption(tr("audit.no_employment"))
 

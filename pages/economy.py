@@ -20,19 +20,15 @@ from pages.shared import (
     tr,
     tr_md,
 )
-from policy_engine.diagnostics.register import RegisterError, inspect_register, read_register
+from policy_engine.diagnostics import registers
+from policy_engine.diagnostics.register import RegisterError
 from policy_engine.project.model import Project
 from policy_engine.wizard import frame
 
 
-def register_mapping(upload):
-    """The column mapping step: None when the reader recognised every needed column, the user's
-    mapping once every needed role has a column, or False while one is still unmapped."""
-    try:
-        layout = inspect_register(upload.getvalue(), upload.name)
-    except RegisterError as exc:
-        st.error(tr_md("audit.register_error", message=exc.describe(lang())))  # it may quote the file's text
-        return False
+def register_mapping(layout, key: str):
+    """The column mapping step for a table: None when the reader recognised every needed column, the
+    user's mapping once every needed role has a column, or False while one is still unmapped."""
     if layout.title_lines:
         st.caption(tr("audit.header_below", line=layout.header_line))
     if not layout.missing and not layout.ambiguous:  # an ambiguous role is chosen here too, none preselected
@@ -57,13 +53,39 @@ def register_mapping(upload):
             mapping[role] = st.selectbox(
                 tr(f"register_role.{role}"),
                 options,
-                key=f"map_{role}_{upload.name}",
+                key=f"map_{role}_{key}",
                 index=options.index(layout.roles[role]) if role in layout.roles else 0,
                 format_func=labels.get,
             )
     if any(mapping[r] is None for r in ("code", "municipality", "employees")):
         return False
     return mapping
+
+
+def register_options(plan, key: str):
+    """What the user chooses for the upload's format: registers.Options, or False while something is missing."""
+    if plan.format == "table":
+        mapping = register_mapping(plan.layout, key)
+        return False if mapping is False else registers.Options(columns=mapping)
+    if plan.format != "fns":
+        return registers.Options()
+    if not plan.has_headcount:
+        st.warning(tr("audit.fns_no_headcount"))
+    codes = [code for code, _ in plan.regions]
+    counts = dict(plan.regions)
+    region = st.selectbox(
+        tr("audit.fns_region"),
+        codes,
+        key=f"fns_region_{key}",
+        format_func=lambda c: tr("audit.fns_region_option", code=c, count=f"{counts[c]:,}".replace(",", "\u00a0")),
+    )
+    policy = st.radio(
+        tr("audit.fns_policy"),
+        ["band", "exclude"],
+        key=f"fns_policy_{key}",
+        format_func=lambda p: tr(f"audit.fns_policy.{p}"),
+    )
+    return registers.Options(region=region, no_headcount=policy)
 
 
 def show_register_totals(report) -> None:
@@ -74,29 +96,50 @@ def show_register_totals(report) -> None:
 
 def economy_section(project: Project) -> None:
     cat, lg = catalogue(), lang()
-    upload = st.file_uploader(tr("audit.upload"), type=["csv", "txt", "xlsx"], key="register_file")
-    if upload is not None:
-        mapping = register_mapping(upload)
-        held = len(project.economy.employment)
-        # an import replaces the employment data: say so, and ask (the version before stays in the history)
-        replace = not held or st.checkbox(tr("audit.replace_confirm", rows=held), key="register_replace_ok")
-        if mapping is not False and st.button(tr("audit.import_register"), key="import_register", disabled=not replace):
-            with st.status(tr("audit.importing"), expanded=False) as status:
-                try:
-                    result = read_register(upload.getvalue(), cat, project.crosswalk, name=upload.name, columns=mapping)
-                except RegisterError as exc:
-                    status.update(state="error")
-                    st.session_state["register_error"] = exc.describe(lg)
-                else:
-                    status.update(state="complete")
-                    st.session_state.pop("register_error", None)
-                    # the session keeps a summary: the counts by reason and the first rejected rows
-                    st.session_state["register_report"] = (project.id, result.summary(), result.rejections())
-                    apply_edit(frame.import_register(project, cat, result.cells), note=f"register {upload.name}")
+    uploads = st.file_uploader(
+        tr("audit.upload"),
+        type=["csv", "txt", "xlsx", "zip", "xml"],
+        accept_multiple_files=True,
+        key="register_files",
+        help=tr("audit.upload_help"),
+    )
+    if uploads:
+        files = [(u.name, u.getvalue()) for u in uploads]
+        key = "_".join(sorted(u.name for u in uploads))[:200]
+        try:
+            plan = registers.plan(files)
+        except RegisterError as exc:
+            st.error(tr_md("audit.register_error", message=exc.describe(lg)))  # it may quote the file's text
+            plan = None
+        if plan is not None:
+            st.caption(tr(f"audit.format.{plan.format}"))
+            options = register_options(plan, key)
+            held = len(project.economy.employment)
+            # an import replaces the employment data: say so, and ask (the version before stays in the history)
+            replace = not held or st.checkbox(tr("audit.replace_confirm", rows=held), key="register_replace_ok")
+            if options is not False and st.button(
+                tr("audit.import_register"), key="import_register", disabled=not replace
+            ):
+                with st.status(tr("audit.importing"), expanded=False) as status:
+                    try:
+                        result = registers.read_registers(files, cat, project.crosswalk, options)
+                    except RegisterError as exc:
+                        status.update(state="error")
+                        st.session_state["register_error"] = exc.describe(lg)
+                    else:
+                        status.update(state="complete")
+                        st.session_state.pop("register_error", None)
+                        edit = frame.import_register(project, cat, result.cells)
+                        # places not in the table; when there was no table yet, they simply make it
+                        had_table = bool(project.region.municipalities)
+                        added = frame.new_territories(project, edit.project) if edit.ok and had_table else []
+                        # the session keeps a summary: the counts by reason and the first rejected rows
+                        st.session_state["register_report"] = (project.id, result.summary(), result.rejections(), added)
+                        apply_edit(edit, note=f"register {key}")
     if st.session_state.get("register_error"):
         st.error(tr_md("audit.register_error", message=st.session_state["register_error"]))
-    held = st.session_state.get("register_report") or (None, None, None)
-    report, rejections = (held[1], held[2]) if held[0] == project.id else (None, None)
+    held = st.session_state.get("register_report") or (None, None, None, [])
+    report, rejections, added = (held[1], held[2], held[3]) if held[0] == project.id else (None, None, [])
     if report is not None:
         st.info(
             tr(
@@ -119,6 +162,8 @@ def economy_section(project: Project) -> None:
                 )
             )
         show_register_totals(report)
+        if added:  # places the table did not have: the facilitator says which municipality each is
+            st.warning(tr_md("audit.territories_added", count=len(added), names="; ".join(added[:20])))
         if report.rejected:
             st.caption(tr("audit.rejected"))
             grid(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -290,13 +291,20 @@ def cmd_projects(args: argparse.Namespace, cat: Catalogue) -> int:
     return 0
 
 
+def _rounded(value: float | None) -> float | None:
+    """A quotient for JSON: None when there is none, or when it has no ceiling (an LQ bound of inf)."""
+    return None if value is None or not math.isfinite(value) else round(value, 6)
+
+
 def cmd_register(args: argparse.Namespace, cat: Catalogue) -> int:
     from policy_engine.diagnostics.location_quotients import location_quotients, read_benchmark
-    from policy_engine.diagnostics.register import RegisterError, read_register
+    from policy_engine.diagnostics.register import RegisterError
+    from policy_engine.diagnostics.registers import Options, read_registers
 
     changes = read_project(args.project).crosswalk if args.project else []
+    options = Options(region=args.region, no_headcount=args.no_headcount)
     try:
-        result = read_register(args.file, cat, changes)
+        result = read_registers([(f, f) for f in args.files], cat, changes, options)
         benchmark = read_benchmark(args.benchmark, cat) if args.benchmark else None
     except RegisterError as exc:
         raise CliError(str(exc)) from None
@@ -306,7 +314,7 @@ def cmd_register(args: argparse.Namespace, cat: Catalogue) -> int:
     # a register none of whose rows could be used is an error (exit 1), after saying why each was not
     unusable = (
         CliError(f"no row of the register could be used ({result.rejected_count:,} rejected)")
-        if not result.cells
+        if not result.rows_used or not result.cells
         else None
     )
     if args.format == "json":
@@ -319,13 +327,27 @@ def cmd_register(args: argparse.Namespace, cat: Catalogue) -> int:
                     "rejected_count": result.rejected_count,
                     "rejected_by_reason": result.rejected_by_reason,
                     "warnings": [w.describe("en") for w in result.warnings],
+                    "format": result.format,
                     "cells": [
                         {
                             "municipality": c.municipality,
                             "industry": c.industry,
                             "firms": c.firms,
                             "employees": c.employees,
-                            "lq": None if c.lq is None else round(c.lq, 6),
+                            "lq": _rounded(c.lq),
+                            # where firms stated a size band: the range of head counts and of LQ, and
+                            # whether specialisation (LQ >= 1) flips inside it
+                            **(
+                                {
+                                    "employees_low": c.employees_low,
+                                    "employees_high": c.employees_high,
+                                    "lq_low": _rounded(c.lq_low),
+                                    "lq_high": _rounded(c.lq_high),
+                                    "uncertain": c.uncertain,
+                                }
+                                if c.employees_low is not None
+                                else {}
+                            ),
                         }
                         for c in cells
                     ],
@@ -337,10 +359,8 @@ def cmd_register(args: argparse.Namespace, cat: Catalogue) -> int:
         if unusable:
             raise unusable
         return 0
-    print(
-        f"{result.rows_used:,} of {result.rows_total:,} rows used ({result.encoding}, "
-        f"delimiter {result.delimiter!r}); {result.rejected_count:,} rejected"
-    )
+    how = f"{result.encoding}, delimiter {result.delimiter!r}" if result.format == "table" else result.format
+    print(f"{result.rows_used:,} of {result.rows_total:,} rows used ({how}); {result.rejected_count:,} rejected")
     for w in result.warnings:
         print(f"warning: {safe(w.describe('en'))}")
     for r in result.rejected[:20]:
@@ -351,15 +371,32 @@ def cmd_register(args: argparse.Namespace, cat: Catalogue) -> int:
     if unusable:
         raise unusable
     print()
+    ranged = any(c.employees_low is not None for c in cells)
+
+    def lq_text(c) -> str:
+        text = "-" if c.lq is None else f"{c.lq:.2f}"
+        if ranged and c.lq_low is not None and c.lq_high is not None:
+            high = f"{c.lq_high:.2f}" if math.isfinite(c.lq_high) else "inf"
+            text += f" [{c.lq_low:.2f}-{high}]" + (" (uncertain)" if c.uncertain else "")
+        return text
+
     print(
         _table(
-            ["municipality", "industry", "firms", "employees", "LQ"],
+            ["municipality", "industry", "firms", "employees", "LQ [range]" if ranged else "LQ"],
             [
-                (c.municipality, c.industry, c.firms, f"{c.employees:g}", "-" if c.lq is None else f"{c.lq:.2f}")
+                (
+                    c.municipality,
+                    c.industry,
+                    c.firms,
+                    f"{c.employees:.1f}" if ranged else f"{c.employees:g}",
+                    lq_text(c),
+                )
                 for c in sorted(cells, key=lambda c: -(c.lq or 0))
             ],
         )
     )
+    if ranged:
+        print("(uncertain: specialisation, LQ >= 1, flips somewhere inside the size bands' ranges)")
     return 0
 
 
@@ -454,8 +491,21 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("validate", "check a project file: exit 0 with a summary, or 1 with the errors", cmd_validate)
     sp.add_argument("file", metavar="FILE")
 
-    sp = add("register", "import a firm register (CSV/XLSX) and compute location quotients", cmd_register)
-    sp.add_argument("file", metavar="FILE")
+    sp = add(
+        "register",
+        "import a firm register and compute location quotients: a CSV/XLSX table, the FNS SME register "
+        "(ZIP/XML) with its head-count file, Kazakhstan's statistical register, or a NOMIS CSV",
+        cmd_register,
+    )
+    sp.add_argument("files", metavar="FILE", nargs="+", help="the register (and, for FNS, its head-count file)")
+    sp.add_argument("--region", metavar="CODE", help="FNS: the region code (КодРегион) to keep, e.g. 59")
+    sp.add_argument(
+        "--no-headcount",
+        choices=["band", "exclude"],
+        default="band",
+        help="FNS: firms without a head count (sole traders, farms, organisations not in the head-count file) "
+        "are counted by their SME category's range (band) or left out (exclude)",
+    )
     sp.add_argument("--benchmark", metavar="FILE", help="reference employment by industry with a total row")
     sp.add_argument("--project", metavar="FILE", help="a project whose crosswalk changes apply")
     sp.add_argument("--format", choices=["table", "json"], default="table")

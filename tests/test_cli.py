@@ -369,3 +369,48 @@ def test_file_names_and_register_values_print_no_terminal_controls(tmp_path, cap
     out = capsys.readouterr().out
     assert "\\x1b[31mRED\\x1b[0mРиддер" in out and "\\u202e5" in out
     assert "\x1b" not in out and RLO not in out
+
+
+def test_register_takes_the_fns_register_with_its_head_count_file(tmp_path):
+    from tests.diagnostics.registers.fixtures import SmeFirm, headcount_file, sme_file, zipped
+
+    sme, empl = tmp_path / "data-sme.zip", tmp_path / "data-empl.zip"
+    sme.write_bytes(
+        zipped(
+            [
+                sme_file(
+                    [
+                        SmeFirm("5916000001", 1, 1, "59", "90.01", district=("РАЙОН", "КРАСНОКАМСКИЙ")),
+                        SmeFirm("5916000004", 1, 2, "59", "47.11", city=("ГОРОД", "ПЕРМЬ")),
+                        SmeFirm("591600000003", 2, 1, "59", "59.11", city=("ГОРОД", "ПЕРМЬ")),
+                    ]
+                )
+            ]
+        )
+    )
+    empl.write_bytes(zipped([headcount_file([("5916000001", 7), ("5916000004", 30)])], "VO_OTKRDAN3"))
+    r = run("register", str(sme), str(empl), "--format", "json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["format"] == "fns" and out["rows_used"] == 3
+    cells = {(c["municipality"], c["industry"]): c for c in out["cells"]}
+    film = cells[("Пермь", "cinema")]  # the sole trader: 1 + 0..15 hired
+    assert (film["employees_low"], film["employees_high"]) == (1, 16)
+    assert film["lq_low"] <= film["lq"] <= film["lq_high"] and isinstance(film["uncertain"], bool)
+    r = run("register", str(sme), str(empl), "--no-headcount", "exclude")
+    assert r.returncode == 0 and "Краснокамский район" in r.stdout and "cinema" not in r.stdout
+
+
+def test_register_exits_1_when_no_row_could_be_used(tmp_path):
+    src = tmp_path / "reg.csv"
+    src.write_text("ОКВЭД;Район;Численность\nxx;Пермь;1\n;Кунгур;2\n", encoding="utf-8")
+    r = run("register", str(src))
+    assert r.returncode == 1 and "no row of the register could be used" in r.stderr
+    assert "line 2" in r.stdout  # after saying why each row was not
+
+
+def test_register_error_messages_quote_no_more_than_an_excerpt(tmp_path):
+    src = tmp_path / "big.xml"
+    src.write_bytes(b'<?xml version="1.0"?><root>' + b"<row>a value</row>" * 20000 + b"</root>")
+    r = run("register", str(src))
+    assert r.returncode == 1 and len(r.stderr) < 300 and "a value" not in r.stderr

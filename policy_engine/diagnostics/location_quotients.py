@@ -39,12 +39,28 @@ def at_least_one(lq: float | None) -> bool:
 
 
 class LqCell(BaseModel):
+    """`lq` is computed on the employees (estimates where firms stated a size band); `lq_low` and `lq_high`
+    are the least and greatest LQ any head counts inside the firms' ranges give (equal to `lq` when every
+    head count is exact). `uncertain`: specialisation (LQ ≥ 1) flips somewhere inside those ranges."""
+
     model_config = ConfigDict(frozen=True)
     municipality: str
     industry: str
     firms: int
     employees: float
     lq: float | None  # None when the municipality has no employment or the industry's reference share is zero
+    employees_low: float | None = None
+    employees_high: float | None = None
+    lq_low: float | None = None
+    lq_high: float | None = None
+
+    @property
+    def uncertain(self) -> bool:
+        return (
+            self.lq_low is not None
+            and self.lq_high is not None
+            and at_least_one(self.lq_high) != at_least_one(self.lq_low)
+        )
 
 
 class Benchmark(BaseModel):
@@ -57,13 +73,23 @@ class Benchmark(BaseModel):
 
 def location_quotients(cells: Iterable[Cell], benchmark: Benchmark | None = None) -> list[LqCell]:
     """LQ for every municipality × creative industry present in `cells` (NON_CREATIVE rows count
-    in the totals but get no LQ of their own)."""
+    in the totals but get no LQ of their own), with its bounds when head counts are ranges."""
     cells = list(cells)
     e_m: dict[str, float] = defaultdict(float)
     e_i: dict[str, float] = defaultdict(float)
+    lo_m: dict[str, float] = defaultdict(float)
+    hi_m: dict[str, float] = defaultdict(float)
+    lo_i: dict[str, float] = defaultdict(float)
+    hi_i: dict[str, float] = defaultdict(float)
+    ranged = any(c.employees_low is not None or c.employees_high is not None for c in cells)
     for c in cells:
         e_m[c.municipality] += c.employees
         e_i[c.industry] += c.employees
+        lo_m[c.municipality] += c.low
+        hi_m[c.municipality] += c.high
+        lo_i[c.industry] += c.low
+        hi_i[c.industry] += c.high
+    lo_all, hi_all = sum(lo_m.values()), sum(hi_m.values())
     if benchmark is not None:
         e, e_i = benchmark.total, defaultdict(float, benchmark.by_industry)
     else:
@@ -74,16 +100,80 @@ def location_quotients(cells: Iterable[Cell], benchmark: Benchmark | None = None
             continue
         ref = e_i[c.industry] / e if e else 0.0
         total = e_m[c.municipality]
+        lq = (c.employees / total) / ref if ref and total else None
+        low = high = lq
+        if ranged:
+            x = (c.low, c.high)
+            a = (lo_m[c.municipality] - c.low, hi_m[c.municipality] - c.high)  # the municipality's other industries
+            if benchmark is not None:
+                low, high = lq_bounds(x, a, None, None, ref)
+            else:
+                b = (lo_i[c.industry] - c.low, hi_i[c.industry] - c.high)  # the industry elsewhere
+                rest = (lo_all - lo_m[c.municipality] - b[0], hi_all - hi_m[c.municipality] - b[1])
+                low, high = lq_bounds(x, a, b, rest)
         out.append(
             LqCell(
                 municipality=c.municipality,
                 industry=c.industry,
                 firms=c.firms,
                 employees=c.employees,
-                lq=(c.employees / total) / ref if ref and total else None,
+                lq=lq,
+                employees_low=c.employees_low,
+                employees_high=c.employees_high,
+                lq_low=low,
+                lq_high=high,
             )
         )
     return out
+
+
+Span = tuple[float, float]
+
+
+def _lq(x: float, a: float, b: float, c: float) -> float | None:
+    """LQ of a cell with x employees, a in the municipality's other industries, b in the industry's other
+    municipalities and c in neither: x (x + a + b + c) / ((x + a)(x + b)). At x = 0 with a or b also 0 it is
+    undefined; there its limit as x → 0⁺ is taken (the bound is approached, if not reached): 1 + c/b when
+    a = 0, 1 + c/a when b = 0, and without end (inf) when both are 0 and c is not."""
+    if x > 0:
+        return x * (x + a + b + c) / ((x + a) * (x + b))
+    if a > 0 and b > 0:
+        return 0.0
+    if a > 0:
+        return 1 + c / a
+    if b > 0:
+        return 1 + c / b
+    return math.inf if c > 0 else None
+
+
+def lq_bounds(
+    x: Span, a: Span, b: Span | None, c: Span | None, ref: float | None = None
+) -> tuple[float | None, float | None]:
+    """The least and greatest LQ of a cell when its employees x, the municipality's other employees a, the
+    industry's employees elsewhere b and all the rest c each lie anywhere in their ranges (independent
+    firms). LQ falls as a or b grows and rises with c; in x it rises to one peak and falls
+    (d/dx ln LQ = 0 at c x² − 2ab x − ab(a + b + c) = 0, one positive root; with a or b at 0 it only
+    falls), so the least value is at an end of x's range and the greatest at an end or at that peak.
+    With a fixed reference share `ref` (a benchmark), LQ = x / (x + a) / ref, rising in x and falling in
+    a. The greatest may be inf: a tiny firm alone in its municipality and industry has no ceiling."""
+    if ref is not None:
+        if not ref:
+            return None, None
+        lo = x[0] / (x[0] + a[1]) / ref if x[0] + a[1] > 0 else None
+        hi = x[1] / (x[1] + a[0]) / ref if x[1] + a[0] > 0 else (1 / ref if x[1] > 0 else None)
+        return lo, hi
+    assert b is not None and c is not None
+    if x[1] <= 0:  # no employees whatever the ranges: LQ 0 wherever it is defined
+        return (0.0, 0.0) if a[1] > 0 and b[1] > 0 else (None, None)
+    lows = [v for v in (_lq(x[0], a[1], b[1], c[0]), _lq(x[1], a[1], b[1], c[0])) if v is not None]
+    aa, bb, cc = a[0], b[0], c[1]
+    points = [x[0], x[1]]
+    if cc > 0 and aa > 0 and bb > 0:
+        peak = (aa * bb + math.sqrt(aa * aa * bb * bb + aa * bb * cc * (aa + bb + cc))) / cc
+        if x[0] < peak < x[1]:
+            points.append(peak)
+    highs = [v for v in (_lq(p, aa, bb, cc) for p in points) if v is not None]
+    return (min(lows) if lows else None), (max(highs) if highs else None)
 
 
 TOTAL_NAMES = {"total", "all", "всего", "итого", "барлығы", "жиыны"}

@@ -81,7 +81,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 from pydantic import BaseModel, ConfigDict
 
-from policy_engine.diagnostics import uploads
+from policy_engine.diagnostics import classifications, uploads
 from policy_engine.i18n import number, strings, t
 from policy_engine.method.catalogue import Catalogue
 from policy_engine.project.model import CrosswalkChange
@@ -281,7 +281,10 @@ class Total(BaseModel):
 
 
 class Cell(BaseModel):
-    """Firms and employees of one municipality in one industry (or NON_CREATIVE)."""
+    """Firms and employees of one municipality in one industry (or NON_CREATIVE).
+
+    `employees` is exact, or a point estimate when some firms stated only a size band; then
+    `employees_low` and `employees_high` bound it (policy_engine/diagnostics/sizebands.py)."""
 
     model_config = ConfigDict(frozen=True)
     municipality: str
@@ -289,6 +292,17 @@ class Cell(BaseModel):
     firms: int
     employees: float
     revenue: float | None = None
+    employees_low: float | None = None
+    employees_high: float | None = None
+    code: str | None = None  # the territory's official code where the register gives one (KATO, ONS)
+
+    @property
+    def low(self) -> float:
+        return self.employees if self.employees_low is None else self.employees_low
+
+    @property
+    def high(self) -> float:
+        return self.employees if self.employees_high is None else self.employees_high
 
 
 class RejectionSummary(BaseModel):
@@ -351,6 +365,7 @@ class RegisterResult(BaseModel):
     header_line: int = 1  # file line (sheet row) of the header; the lines above it are a title
     totals: list[Total] = []
     warnings: list[RegisterWarning] = []
+    format: Literal["table", "fns", "kz_stat", "nomis_counts", "nomis_bres"] = "table"
 
     def summary(self, keep: int = REJECTED_KEPT) -> RegisterResult:
         """The same result with at most `keep` rejected rows (the counts stay whole)."""
@@ -410,6 +425,24 @@ def crosswalk(catalogue: Catalogue, changes: Iterable[CrosswalkChange] = ()) -> 
     for ch in changes:
         table[ch.code] = ch.industry
     return table
+
+
+_DOTLESS = re.compile(r"^\d{4,5}$", re.ASCII)
+
+
+def table_code(code: str | None) -> str | None:
+    """A table's activity code in the crosswalk's form: a code with dots as written (OKVED2, NACE), four or
+    five digits without dots as their NACE class (OKED 62011, UK SIC 5911: classifications.dotless), a
+    NOMIS-style "5911 : name" likewise; None for anything else."""
+    if not code:
+        return None
+    if CODE_RE.match(code):
+        return code
+    if _DOTLESS.match(code):
+        return classifications.dotless(code)
+    if ":" in code:
+        return classifications.crosswalk_code(code, "sic2007")
+    return None
 
 
 def industry_of(code: str, table: dict[str, str | None]) -> str:
@@ -1267,7 +1300,7 @@ def _aggregate(cols: _Columns, table: dict[str, str | None], changes_n: int) -> 
         _one_encoding(cols, [(enc_code, raw_codes), (enc_muni, raw_munis)])
     codes = _decode_all(raw_codes, encoding)
     munis = _decode_all(raw_munis, encoding)
-    industries = [industry_of(c, table) if c and CODE_RE.match(c) else None for c in codes]
+    industries = [industry_of(k, table) if (k := table_code(c)) else None for c in codes]
     code_idx = pl.from_arrow(enc_code.indices).cast(pl.Int64)
     muni_idx = pl.from_arrow(enc_muni.indices).cast(pl.Int64)
     code_ok = pl.Series([i is not None for i in industries], dtype=pl.Boolean).gather(code_idx).fill_null(False)

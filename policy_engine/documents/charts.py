@@ -34,30 +34,35 @@ def identity_by_layer(rows: list[dict[str, Any]], labels: dict[str, str]) -> alt
 
 
 def lq_heatmap(rows: list[dict[str, Any]], labels: dict[str, str]) -> alt.Chart:
-    """Municipality × industry location quotients; 1 is the regional average."""
+    """Municipality × industry location quotients; 1 is the regional average. A cell whose specialisation
+    flips inside the size bands' ranges (`uncertain`) is outlined and its number ends in "?"."""
     base = alt.Chart(alt.Data(values=rows)).encode(
         x=alt.X("industry_label:N", title=labels["industry"]),
         y=alt.Y("municipality:N", title=labels["municipality"]),
     )
+    tooltip = [
+        alt.Tooltip("municipality:N", title=labels["municipality"]),
+        alt.Tooltip("industry_label:N", title=labels["industry"]),
+        alt.Tooltip("lq_label:N", title="LQ"),
+        alt.Tooltip("employees:Q", title=labels["employees"]),
+    ]
+    if any(r.get("lq_range") for r in rows):
+        tooltip.append(alt.Tooltip("lq_range:N", title=labels.get("lq_range", "LQ")))
     heat = base.mark_rect().encode(
         color=alt.Color("lq:Q", title="LQ", scale=alt.Scale(scheme="blueorange", domainMid=1)),
-        tooltip=[
-            alt.Tooltip("municipality:N", title=labels["municipality"]),
-            alt.Tooltip("industry_label:N", title=labels["industry"]),
-            alt.Tooltip("lq:Q", format=".2f"),
-            alt.Tooltip("employees:Q", title=labels["employees"]),
-        ],
+        stroke=alt.condition("datum.uncertain", alt.value("black"), alt.value(None)),
+        strokeWidth=alt.condition("datum.uncertain", alt.value(2), alt.value(0)),
+        tooltip=tooltip,
     )
-    # A municipality with no employment has no LQ (None): its cells get no colour and a dash, not "null".
-    text = base.mark_text(fontSize=10).encode(
-        text=alt.condition("isValid(datum.lq)", alt.Text("lq:Q", format=".1f"), alt.value("–"))
-    )
+    # A municipality with no employment has no LQ: its cells get no colour and a dash (lq_label), not "null".
+    text = base.mark_text(fontSize=10).encode(text=alt.Text("lq_label:N"))
     # A step per municipality, not a total height: the chart grows with the region's list (8
     # municipalities at a fixed height left 2 labels readable), and long industry names slant.
     return (
         (heat + text)
         .properties(height=alt.Step(30))
         .configure_axisX(labelAngle=-90, labelLimit=240, labelOverlap=False)
+        .configure_axisY(labelLimit=260)  # "Краснокамский район" whole, not "Краснокамский …"
     )
 
 

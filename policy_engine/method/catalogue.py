@@ -83,6 +83,46 @@ class Code(Frozen):
     refs: list[str] = Field(min_length=1)
 
 
+class SizeBand(Frozen):
+    """A register's size class: a firm in it has `low` to `high` employees (`high` None: an open top band)."""
+
+    code: str = Field(min_length=1, max_length=20)
+    low: int = Field(ge=0)
+    high: int | None = Field(default=None, ge=0)
+    label: Text
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SizeBand:
+        if self.high is not None and self.high < self.low:
+            raise ValueError("high must not be below low")
+        return self
+
+
+class SizeBandScheme(Frozen):
+    """The size bands one register uses (seeds/size_bands.yaml), with the document that defines them."""
+
+    id: str = Id
+    name: Text
+    source: SourceRef
+    open_ceiling: float = Field(default=2.0, gt=1, le=100)  # an open top band's ceiling: its floor times this
+    bands: list[SizeBand] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> SizeBandScheme:
+        codes = [b.code for b in self.bands]
+        if len(set(codes)) != len(codes):
+            raise ValueError("a band code is used twice")
+        if sum(b.high is None for b in self.bands) > 1:
+            raise ValueError("only one band may be open")
+        return self
+
+    def band(self, code: str) -> SizeBand | None:
+        for b in self.bands:
+            if b.code == code:
+                return b
+        return None
+
+
 class Industry(Frozen):
     id: str = Id
     name: Text
@@ -323,6 +363,13 @@ class Catalogue(Frozen):
     rules: RuleBook
     growth_points: GrowthWeights
     monitoring: StatusRules
+    size_bands: list[SizeBandScheme]
+
+    def size_band_scheme(self, scheme_id: str) -> SizeBandScheme:
+        for s in self.size_bands:
+            if s.id == scheme_id:
+                return s
+        raise KeyError(f"unknown size band scheme {scheme_id!r}")
 
     def vocabulary(self, kind: Literal["significance", "component", "layer"]) -> tuple[str, ...]:
         """The ids of a list the seeds define, in the seed's order (significance: lowest first)."""
@@ -432,6 +479,7 @@ FILES: dict[str, tuple[str, type[BaseModel], bool]] = {
     "rules.yaml": ("rules", RuleBook, False),
     "growth_points.yaml": ("growth_points", GrowthWeights, False),
     "monitoring.yaml": ("monitoring", StatusRules, False),
+    "size_bands.yaml": ("size_bands", SizeBandScheme, True),
 }
 
 M = TypeVar("M", bound=BaseModel)

@@ -125,6 +125,7 @@ class Municipality(Model):
     code: str | None = Field(default=None, pattern=r"^[0-9A-Za-z]{1,20}$")
     kind: MunicipalityKind = "district"
     population: Count | None = None
+    aliases: Items[Name] = []  # other ways registers name it (mapped by the facilitator), matched on import
 
 
 class ProfileFact(Model):
@@ -204,11 +205,24 @@ class GvaRecord(Model):
 
 
 class EmploymentRecord(Model):
+    """Firms and employees of one municipality in one industry. When some firms stated only a size band,
+    `employees` is an estimate and `employees_low`/`employees_high` bound it (diagnostics/sizebands.py)."""
+
     municipality: Name
     industry: Name
     firms: Count
     employees: float = Field(ge=0, lt=POPULATION_MAX)  # registers count full-time equivalents too (12,5)
+    employees_low: float | None = Field(default=None, ge=0, lt=POPULATION_MAX)
+    employees_high: float | None = Field(default=None, ge=0, lt=POPULATION_MAX)
     provenance: Provenance = Provenance()
+
+    @model_validator(mode="after")
+    def _range_holds_estimate(self) -> EmploymentRecord:
+        low = self.employees if self.employees_low is None else self.employees_low
+        high = self.employees if self.employees_high is None else self.employees_high
+        if not low <= self.employees * (1 + 1e-9) + 1e-9 or not self.employees <= high * (1 + 1e-9) + 1e-9:
+            raise PydanticCustomError("range_outside", "employees must lie within employees_low and employees_high")
+        return self
 
 
 class CreativeEconomy(Model):

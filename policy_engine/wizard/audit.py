@@ -7,6 +7,7 @@ name, an unknown industry), so the page can refuse to save bad rows and keep the
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from statistics import fmean
 from typing import Any
@@ -16,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from policy_engine.diagnostics.location_quotients import location_quotients
 from policy_engine.diagnostics.register import Cell
 from policy_engine.diagnostics.rules import classify_all
-from policy_engine.i18n import LANGS, t
+from policy_engine.i18n import LANGS, number, t
 from policy_engine.method.catalogue import Catalogue
 from policy_engine.method.vocabulary import LEVELS, SECTORS
 from policy_engine.project.cells import choice, choices, slug, text, whole
@@ -278,7 +279,14 @@ def strength_by_layer(project: Project, catalogue: Catalogue) -> list[dict[str, 
 
 def project_cells(project: Project) -> list[Cell]:
     return [
-        Cell(municipality=r.municipality, industry=r.industry, firms=r.firms, employees=r.employees)
+        Cell(
+            municipality=r.municipality,
+            industry=r.industry,
+            firms=r.firms,
+            employees=r.employees,
+            employees_low=r.employees_low,
+            employees_high=r.employees_high,
+        )
         for r in project.economy.employment
     ]
 
@@ -335,7 +343,44 @@ CHART_LABEL_KEYS = (
     "identity",
     "lq",
     "significance",
+    "lq_range",
 )
+
+
+def _bound(value: float, lang: str) -> str:
+    return number(value, lang, 2) if math.isfinite(value) else "∞"
+
+
+def lq_heat_rows(project: Project, catalogue: Catalogue, lang: str) -> list[dict[str, Any]]:
+    """The municipality × industry LQs for charts.lq_heatmap: the industry's name in `lang`, the LQ in the
+    language's numbers, and — where firms stated only a size band — its range and whether specialisation
+    (LQ ≥ 1) flips inside it (`uncertain`, labelled with "?" on the chart)."""
+    rows = []
+    for c in location_quotients(project_cells(project)):
+        ranged = c.employees_low is not None and c.lq_low is not None and c.lq_high is not None
+        label = "–" if c.lq is None else number(c.lq, lang, 1)
+        rows.append(
+            {
+                "municipality": c.municipality,
+                "industry_label": catalogue.industry(c.industry).name.get(lang),
+                "lq": None if c.lq is None else round(c.lq, 3),
+                "employees": round(c.employees, 1),
+                "lq_label": label + ("?" if c.uncertain else ""),
+                "lq_range": f"{number(c.lq_low, lang, 2)} – {_bound(c.lq_high, lang)}" if ranged else "",
+                "uncertain": c.uncertain,
+            }
+        )
+    return rows
+
+
+def uncertain_rows(project: Project, catalogue: Catalogue, lang: str) -> list[list[str]]:
+    """The cells whose specialisation flips inside the size bands' ranges, as table rows in `lang`:
+    municipality, industry, LQ on the estimate, the least and greatest LQ the ranges allow."""
+    return [
+        [r["municipality"], r["industry_label"], r["lq_label"].rstrip("?"), r["lq_range"]]
+        for r in lq_heat_rows(project, catalogue, lang)
+        if r["uncertain"]
+    ]
 
 
 def chart_labels(lang: str) -> dict[str, str]:

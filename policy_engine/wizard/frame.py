@@ -12,6 +12,7 @@ import re
 from datetime import date
 from typing import Any
 
+from policy_engine.diagnostics import territories
 from policy_engine.i18n import LANGS, t
 from policy_engine.method.catalogue import Catalogue
 from policy_engine.method.vocabulary import MUNICIPALITY_KINDS, SIGNATORY_STAGES
@@ -136,6 +137,7 @@ def set_municipalities(project: Project, catalogue: Catalogue, rows: list[dict[s
     out: list[Municipality] = []
     issues: list[Issue] = []
     kinds = {k: {lg: t(f"frame.kind.{k}", lg) for lg in LANGS} for k in MUNICIPALITY_KINDS}
+    old_aliases = {m.name: m.aliases for m in project.region.municipalities}  # the table does not show them
     for n, row in enumerate(rows, start=1):
         if is_blank_row(row, MUNICIPALITY_COLUMNS):
             continue
@@ -155,6 +157,7 @@ def set_municipalities(project: Project, catalogue: Catalogue, rows: list[dict[s
                 "names": {lg: text(row.get(f"name_{lg}")) for lg in LANGS if text(row.get(f"name_{lg}"))},
                 "code": text(row.get("code")) or None,
                 "kind": kind,
+                "aliases": list(old_aliases.get(name, ())),
                 "population": None
                 if blank(population)
                 else (int(population) if isinstance(population, float) and population.is_integer() else population),
@@ -179,24 +182,104 @@ def set_municipalities(project: Project, catalogue: Catalogue, rows: list[dict[s
     return finish(project, {"region": region}, catalogue, issues)
 
 
+def _merge(records: list[EmploymentRecord]) -> list[EmploymentRecord]:
+    """Records of one municipality and industry added together (ranges too), in first-seen order."""
+    acc: dict[tuple[str, str], list] = {}
+    for r in records:
+        got = acc.setdefault((r.municipality, r.industry), [0, 0.0, 0.0, 0.0, False])
+        got[0] += r.firms
+        got[1] += r.employees
+        got[2] += r.employees if r.employees_low is None else r.employees_low
+        got[3] += r.employees if r.employees_high is None else r.employees_high
+        got[4] = got[4] or r.employees_low is not None or r.employees_high is not None
+    return [
+        EmploymentRecord(
+            municipality=m,
+            industry=i,
+            firms=v[0],
+            employees=v[1],
+            employees_low=v[2] if v[4] else None,
+            employees_high=v[3] if v[4] else None,
+        )
+        for (m, i), v in acc.items()
+    ]
+
+
+def _code(value: str | None) -> str | None:
+    return value if value and re.fullmatch(r"[0-9A-Za-z]{1,20}", value) else None
+
+
 def import_register(project: Project, catalogue: Catalogue, cells: list[Any]) -> Edit:
-    """A register's result (register.read_register's cells) as the project's employment; the
-    municipalities it names join the region's list. A register with no usable row changes nothing."""
+    """A register's result (registers.read_registers' cells) as the project's employment. Each place is
+    matched to the region's table of municipalities by its code, then by name in one form, then by the
+    aliases mapped before (diagnostics/territories.place); a place in none of them joins the table (see
+    `new_territories`, and `map_territory` to say which municipality it is). A register with no usable
+    row changes nothing."""
     if not cells:
         return refuse(project, [Issue(code="register_empty")])
-    employment = [
-        EmploymentRecord(municipality=c.municipality, industry=c.industry, firms=c.firms, employees=c.employees)
-        for c in cells
-    ]
-    known = {m.name.casefold() for m in project.region.municipalities}
-    added = []
-    for name in dict.fromkeys(c.municipality for c in cells):
-        if name.casefold() not in known:
-            known.add(name.casefold())
-            added.append(Municipality(name=name[:200]))
-    region = project.region.model_copy(update={"municipalities": project.region.municipalities + added})
-    economy = project.economy.model_copy(update={"employment": employment})
+    table = list(project.region.municipalities)
+    records = []
+    for c in cells:
+        m = territories.place(c.municipality, getattr(c, "code", None), table)
+        if m is None:
+            m = Municipality(name=c.municipality[:200], code=_code(getattr(c, "code", None)))
+            table.append(m)
+        records.append(
+            EmploymentRecord(
+                municipality=m.name,
+                industry=c.industry,
+                firms=c.firms,
+                employees=c.employees,
+                employees_low=getattr(c, "employees_low", None),
+                employees_high=getattr(c, "employees_high", None),
+            )
+        )
+    region = project.region.model_copy(update={"municipalities": table})
+    economy = project.economy.model_copy(update={"employment": _merge(records)})
     return finish(project, {"region": region, "economy": economy}, catalogue)
+
+
+def new_territories(before: Project, after: Project) -> list[str]:
+    """The municipalities an import added to the table (places it could not match), by name."""
+    known = {m.name for m in before.region.municipalities}
+    return [m.name for m in after.region.municipalities if m.name not in known]
+
+
+def map_territory(project: Project, catalogue: Catalogue, source: str, target: str) -> Edit:
+    """Say that the table's municipality `source` (as a register named it) is `target`: its employment is
+    added to `target`'s, clusters, actors, elements and events that name it name `target`, `source` is
+    kept as an alias of `target` (the next import matches it by itself) and leaves the table."""
+    names = {m.name: m for m in project.region.municipalities}
+    if source not in names or target not in names or source == target:
+        return refuse(project, [Issue(code="choice", values={"value": source if source not in names else target})])
+    src, dst = names[source], names[target]
+    aliases = list(dict.fromkeys([*dst.aliases, src.name, *src.aliases]))[:200]
+    merged = dst.model_copy(update={"aliases": aliases, "code": dst.code or src.code})
+    table = [merged if m.name == target else m for m in project.region.municipalities if m.name != source]
+    employment = _merge(
+        [
+            r.model_copy(update={"municipality": target}) if r.municipality == source else r
+            for r in project.economy.employment
+        ]
+    )
+
+    def renamed(items: list, field: str) -> list:
+        return [i.model_copy(update={field: target}) if getattr(i, field) == source else i for i in items]
+
+    return finish(
+        project,
+        {
+            "region": project.region.model_copy(update={"municipalities": table}),
+            "economy": project.economy.model_copy(update={"employment": employment}),
+            "clusters": renamed(project.clusters, "anchor_municipality"),
+            "actors": renamed(project.actors, "municipality"),
+            "identity_elements": renamed(project.identity_elements, "municipality"),
+            "promotion": project.promotion.model_copy(
+                update={"events": renamed(project.promotion.events, "municipality")}
+            ),
+        },
+        catalogue,
+    )
 
 
 # --- economy figures ----------------------------------------------------------------------------

@@ -4,7 +4,7 @@ the creative share of GRP against the nation."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policy_engine.diagnostics.location_quotients import Benchmark, gva_shares, location_quotients, read_benchmark
@@ -137,3 +137,92 @@ def test_creative_share_of_grp_against_the_nation(sample):
     assert s2023.nation_share == pytest.approx(100 * 1202101.2 / 119442289.7)
     assert s2023.lq == pytest.approx(s2023.region_share / s2023.nation_share)
     assert round(s2023.lq, 3) == 0.558
+
+
+# --- size bands: LQ bounds and the cells whose specialisation flips ---------------------------------
+
+
+def _ranged(m, i, firms, est, low, high):
+    return Cell(municipality=m, industry=i, firms=firms, employees=est, employees_low=low, employees_high=high)
+
+
+def test_a_band_range_that_straddles_one_flags_the_cell_hand_worked():
+    """A: one film firm in the band 0-10 (estimate sqrt(1*10) = 3.162) and 10 other employees; B: 5 in film
+    and 20 others, all exact. On the estimate, LQ_A,film = (3.162/13.162) / (8.162/38.162) = 1.123.
+    With the firm at 0 employees LQ is 0; at 10 it is (10/20) / (15/45) = 1.5 (the peak of LQ in x,
+    x* = (ab + sqrt(a²b² + abc(a+b+c))) / c = (50 + sqrt(37500)) / 20 = 12.2, lies past 10). So the range
+    is [0, 1.5], and the cell is flagged. B's film, LQ = (5/25) / (8.162/38.162) = 0.935 on the estimate,
+    ranges from (5/25) / (5/35) ... : with A's film at 0, LQ_B = (5/25)/(5/35) = 1.4; at 10, (5/25)/(15/45) = 0.6
+    — flagged too; the non-creative cells get no LQ."""
+    est = 10**0.5
+    cells = [
+        _ranged("A", "cinema", 1, est, 0, 10),
+        Cell(municipality="A", industry=NON_CREATIVE, firms=3, employees=10),
+        Cell(municipality="B", industry="cinema", firms=2, employees=5),
+        Cell(municipality="B", industry=NON_CREATIVE, firms=4, employees=20),
+    ]
+    got = {c.municipality: c for c in location_quotients(cells)}
+    a, b = got["A"], got["B"]
+    assert a.lq == pytest.approx((est / (est + 10)) / ((est + 5) / (est + 35)))
+    assert a.lq == pytest.approx(1.1233, abs=1e-4)
+    assert (a.lq_low, a.lq_high) == (pytest.approx(0.0), pytest.approx(1.5))
+    assert a.uncertain
+    assert b.lq == pytest.approx(0.9351, abs=1e-4)
+    assert (b.lq_low, b.lq_high) == (pytest.approx(0.6), pytest.approx(1.4))
+    assert b.uncertain
+
+
+def test_a_cell_whose_range_stays_above_one_is_not_flagged():
+    cells = [
+        _ranged("A", "cinema", 1, 7.75, 6, 10),
+        Cell(municipality="A", industry=NON_CREATIVE, firms=1, employees=2),
+        Cell(municipality="B", industry="cinema", firms=1, employees=1),
+        Cell(municipality="B", industry=NON_CREATIVE, firms=5, employees=50),
+    ]
+    a = next(c for c in location_quotients(cells) if c.municipality == "A")
+    assert a.lq_low > 1 and not a.uncertain
+    exact = location_quotients([c.model_copy(update={"employees_low": None, "employees_high": None}) for c in cells])
+    assert all(c.lq_low is None or c.lq_low == c.lq for c in exact)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["A", "B", "C"]),
+            st.sampled_from(["cinema", "music", NON_CREATIVE]),
+            st.integers(0, 30),
+            st.integers(0, 30),
+        ),
+        min_size=2,
+        max_size=7,
+    )
+)
+@settings(max_examples=150, deadline=None)
+def test_bounds_hold_every_choice_of_head_counts_inside_the_ranges(firms):
+    """Brute force: every firm at either end of its range (and the middle) gives an LQ inside [lq_low, lq_high],
+    and the bounds are reached by some choice (LQ's extremes lie at ends or at its one peak in x)."""
+    import itertools
+
+    spans = [(m, i, min(a, b), max(a, b)) for m, i, a, b in firms]
+    cells: dict = {}
+    for m, i, lo, hi in spans:
+        got = cells.setdefault((m, i), [0, 0.0, 0.0])
+        got[0] += 1
+        got[1] += lo
+        got[2] += hi
+    ranged = [_ranged(m, i, v[0], (v[1] + v[2]) / 2, v[1], v[2]) for (m, i), v in cells.items()]
+    bounds = {(c.municipality, c.industry): (c.lq_low, c.lq_high) for c in location_quotients(ranged)}
+    seen: dict = {}
+    for choice in itertools.product(*[(lo, (lo + hi) / 2, hi) for _, _, lo, hi in spans][:7]):
+        exact: dict = {}
+        for (m, i, _, _), e in zip(spans, choice):
+            exact[(m, i)] = exact.get((m, i), 0.0) + e
+        for c in location_quotients(
+            [Cell(municipality=m, industry=i, firms=1, employees=e) for (m, i), e in exact.items()]
+        ):
+            if c.lq is None:
+                continue
+            low, high = bounds[(c.municipality, c.industry)]
+            assert low is not None and high is not None
+            assert low - 1e-9 <= c.lq <= high + 1e-9
+            seen.setdefault((c.municipality, c.industry), []).append(c.lq)

@@ -30,9 +30,44 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         {"layer_label": "Мәдени", "component_label": "Материалдық емес", "elements": 3, "strength": 3.0},
     ],
     "lq_heatmap": [
-        {"industry_label": "Кино", "municipality": "Риддер", "lq": 1.25, "employees": 30},
-        {"industry_label": "Кино", "municipality": "Алтай", "lq": 0.5, "employees": 4},
-        {"industry_label": "Кино", "municipality": "Курчатов", "lq": None, "employees": 0},  # no employment
+        # rows as wizard.audit.lq_heat_rows makes them: the LQ's label in the language's numbers, "?" where
+        # specialisation flips inside the size bands' ranges, a dash where nobody is employed
+        {
+            "industry_label": "Кино",
+            "municipality": "Риддер",
+            "lq": 1.25,
+            "employees": 30,
+            "lq_label": "1.3",
+            "lq_range": "",
+            "uncertain": False,
+        },
+        {
+            "industry_label": "Кино",
+            "municipality": "Алтай",
+            "lq": 0.5,
+            "employees": 4,
+            "lq_label": "0.5",
+            "lq_range": "",
+            "uncertain": False,
+        },
+        {
+            "industry_label": "Кино",
+            "municipality": "Курчатов",
+            "lq": None,
+            "employees": 0,
+            "lq_label": "–",
+            "lq_range": "",
+            "uncertain": False,
+        },
+        {
+            "industry_label": "Кино",
+            "municipality": "Зайсан",
+            "lq": 0.9,
+            "employees": 8,
+            "lq_label": "0.9?",
+            "lq_range": "0.4 – 1.2",
+            "uncertain": True,
+        },
     ],
     "gva_share_over_time": [
         {"territory": "Шығыс Қазақстан", "year": 2022, "share": 0.5},
@@ -172,6 +207,7 @@ def test_the_heatmap_is_centred_on_the_regional_average_and_grows_with_municipal
     drawn = svg_texts(spec)
     assert "Риддер" in drawn and "Алтай" in drawn and "1.3" in drawn  # 1.25 printed with one decimal
     assert "–" in drawn and "null" not in drawn  # no LQ where nobody is employed: a dash
+    assert "0.9?" in drawn  # a flagged cell
 
 
 def test_budget_sources_keep_their_order_not_the_alphabet():

@@ -370,6 +370,7 @@ def test_the_walk_finds_every_kind_of_citation(catalogue):
         + len(catalogue.identity.components)
         + len(catalogue.identity.layers)
         + len(catalogue.identity.scores.criteria)
+        + len(catalogue.size_bands)
     )
     assert len(refs) == expected
 

@@ -132,7 +132,7 @@ def test_register_upload_replaces_employment_and_lists_rejected_lines():
     at = with_sample()
     at.switch_page("pages/1_identity_audit.py").run()
     data = "ОКВЭД;Район;Численность\n59.11;Риддер;12\n47.11;Риддер;300\n;Риддер;4\n".encode("cp1251")
-    at.file_uploader(key="register_file").set_value(("register.csv", data, "text/csv")).run()
+    at.file_uploader(key="register_files").set_value(("register.csv", data, "text/csv")).run()
     assert at.button(key="import_register").disabled  # the sample's employment would be replaced: asked first
     assert "26 строк" in at.checkbox(key="register_replace_ok").label
     at.checkbox(key="register_replace_ok").check().run()

@@ -198,7 +198,7 @@ def test_an_uploaded_registers_headers_municipalities_and_totals_show_literally(
     at = opened(project_id, lang, AUDIT)
     bait = MARKDOWN_PAYLOAD.replace(";", ",")
     # headers nobody recognises: the mapping step shows them
-    at.file_uploader(key="register_file").set_value(
+    at.file_uploader(key="register_files").set_value(
         ("r.csv", register_csv(f"{bait} A;{bait} B;{bait} C", f"59.11;{bait};12"), "text/csv")
     ).run()
     assert not at.exception and at.selectbox(key="map_code_r.csv")
@@ -211,7 +211,7 @@ def test_an_uploaded_registers_headers_municipalities_and_totals_show_literally(
         f"xx;{bait} 3;4",
         "Итого;;999",
     )
-    at.file_uploader(key="register_file").set_value(("total.csv", data, "text/csv")).run()
+    at.file_uploader(key="register_files").set_value(("total.csv", data, "text/csv")).run()
     at.checkbox(key="register_replace_ok").check().run()  # the project holds employment data already
     at.button(key="import_register").click().run()
     assert not at.exception and at.info and at.warning  # imported, and the total said not to add up

@@ -172,7 +172,7 @@ def register_xlsx(total: float) -> bytes:
 def test_register_with_title_rows_and_a_total_fills_employment_and_municipalities(total, warned):
     at = create()
     at.switch_page(AUDIT).run()
-    at.file_uploader(key="register_file").set_value(
+    at.file_uploader(key="register_files").set_value(
         ("reestr.xlsx", register_xlsx(total), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     ).run()
     assert "строке 4" in " ".join(c.value for c in at.caption)  # the header found below the title rows
@@ -194,7 +194,7 @@ def test_a_register_with_unrecognised_headers_is_mapped_by_hand():
     at = create()
     at.switch_page(AUDIT).run()
     data = "Колонка A;Колонка B;Колонка C\n59.11;Пермь;12\n90.01;Кунгур;3\n".encode()
-    at.file_uploader(key="register_file").set_value(("r.csv", data, "text/csv")).run()
+    at.file_uploader(key="register_files").set_value(("r.csv", data, "text/csv")).run()
     assert "import_register" not in [b.key for b in at.button]  # nothing to import until every column is mapped
     at.selectbox(key="map_code_r.csv").set_value(0)
     at.selectbox(key="map_municipality_r.csv").set_value(1)

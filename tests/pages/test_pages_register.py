@@ -43,7 +43,7 @@ def employment(at: AppTest) -> dict:
 def test_two_activity_code_columns_are_asked_for_with_nothing_preselected():
     at = open_new_project("Кировская область")
     data = ("ОКВЭД;Код ОКВЭД 2;Район;Численность\n47.11;59.11;Киров;12\n47.11;90.01;Слободской;3\n").encode()
-    at.file_uploader(key="register_file").set_value(("r.csv", data, "text/csv")).run()
+    at.file_uploader(key="register_files").set_value(("r.csv", data, "text/csv")).run()
     assert not at.exception
     assert at.selectbox(key="map_code_r.csv").value is None  # neither candidate is taken for it
     assert at.selectbox(key="map_municipality_r.csv").value == 2
@@ -64,7 +64,7 @@ def test_codes_stored_as_numbers_are_read_back_and_the_page_warns():
     ws.append(["59.11", "Вологда", 6])
     buf = io.BytesIO()
     wb.save(buf)
-    at.file_uploader(key="register_file").set_value(
+    at.file_uploader(key="register_files").set_value(
         ("r.xlsx", buf.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     ).run()
     at.button(key="import_register").click().run()
@@ -96,11 +96,11 @@ def test_a_register_of_many_bad_rows_leaves_the_session_the_first_rows_and_exact
     bad = 3 * REJECTED_KEPT
     lines = ["ОКВЭД;Район;Численность", "59.11;Томск;4"]
     lines += [f";Томск;{i}" if i % 2 else f"59.11;Томск;x{i}" for i in range(bad)]
-    at.file_uploader(key="register_file").set_value(("r.csv", "\n".join(lines).encode(), "text/csv")).run()
+    at.file_uploader(key="register_files").set_value(("r.csv", "\n".join(lines).encode(), "text/csv")).run()
     at.button(key="import_register").click().run()
     assert not at.exception
     assert employment(at) == {("Томск", "cinema"): 4}
-    _, report, rejections = at.session_state["register_report"]
+    _, report, rejections, _added = at.session_state["register_report"]
     assert (rejections.count, report.rejected_count, report.rows_total) == (bad, bad, bad + 1)
     assert rejections.by_reason == {"empty_code": bad // 2, "nan_employees": bad // 2}
     kept = set()

@@ -108,3 +108,71 @@ def test_sign_off(catalogue, sample):
     assert edit.project.next_review == date(2027, 3, 1)
     bad = frame.set_sign_off(sample, catalogue, [], [{"stage": "сам себе", "name": "X"}], "не дата")
     assert [i.code for i in bad.issues] == ["choice", "a_date"]
+
+
+def test_a_register_is_placed_in_the_table_by_code_then_name_and_the_rest_is_added(catalogue):
+    project, _ = frame.new_project(catalogue, "Восточно-Казахстанская область", "KZ")
+    project = frame.set_municipalities(
+        project,
+        catalogue,
+        [
+            {"name": "Зайсанский район", "code": "634800000", "kind": "district"},
+            {"name": "Краснокамский район", "kind": "district"},
+        ],
+    ).project
+    cells = [
+        Cell(
+            municipality="634800000 (с. Кенсай)",
+            code="634800000",
+            industry="music",
+            firms=2,
+            employees=7.7,
+            employees_low=6,
+            employees_high=10,
+        ),
+        Cell(municipality="КРАСНОКАМСКИЙ", industry="music", firms=1, employees=3.0),
+        Cell(municipality="Краснокамский р-н", industry="music", firms=1, employees=2.0),  # the same district
+        Cell(
+            municipality="631000000 (г. Усть-Каменогорск)", code="631000000", industry="cinema", firms=1, employees=4.0
+        ),
+    ]
+    edit = frame.import_register(project, catalogue, cells)
+    assert edit.ok
+    rows = {(r.municipality, r.industry): r for r in edit.project.economy.employment}
+    assert set(rows) == {
+        ("Зайсанский район", "music"),
+        ("Краснокамский район", "music"),
+        ("631000000 (г. Усть-Каменогорск)", "cinema"),
+    }
+    assert rows[("Краснокамский район", "music")].employees == 5.0 and rows[("Краснокамский район", "music")].firms == 2
+    assert (rows[("Зайсанский район", "music")].employees_low, rows[("Зайсанский район", "music")].employees_high) == (
+        6,
+        10,
+    )
+    added = frame.new_territories(project, edit.project)
+    assert added == ["631000000 (г. Усть-Каменогорск)"]
+    assert edit.project.region.municipalities[-1].code == "631000000"
+
+
+def test_mapping_a_registers_name_merges_its_data_and_remembers_it(catalogue):
+    project, _ = frame.new_project(catalogue, "Пермский край", "RU")
+    project = frame.set_municipalities(project, catalogue, [{"name": "Пермь", "kind": "city"}]).project
+    cells = [
+        Cell(municipality="Пермь", industry="music", firms=1, employees=10.0),
+        Cell(municipality="ПГО", industry="music", firms=2, employees=4.0, employees_low=2, employees_high=8),
+    ]
+    imported = frame.import_register(project, catalogue, cells).project
+    assert frame.new_territories(project, imported) == ["ПГО"]
+    mapped = frame.map_territory(imported, catalogue, "ПГО", "Пермь")
+    assert mapped.ok
+    (record,) = mapped.project.economy.employment
+    assert (record.municipality, record.firms, record.employees) == ("Пермь", 3, 14.0)
+    assert (record.employees_low, record.employees_high) == (12.0, 18.0)
+    assert [m.name for m in mapped.project.region.municipalities] == ["Пермь"]
+    assert mapped.project.region.municipalities[0].aliases == ["ПГО"]
+    # the next import places "ПГО" by itself, and the table editor keeps the alias
+    again = frame.import_register(mapped.project, catalogue, cells)
+    assert [m.name for m in again.project.region.municipalities] == ["Пермь"]
+    kept = frame.set_municipalities(again.project, catalogue, frame.municipality_rows(again.project))
+    assert kept.project.region.municipalities[0].aliases == ["ПГО"]
+    assert frame.map_territory(imported, catalogue, "Пермь", "Пермь").issues
