@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.economy import economy_section
+from pages.economy import economy_section, map_section
 from pages.shared import (
     apply_edit,
     catalogue,
@@ -281,6 +281,8 @@ if heat:
         grid([dict(zip(columns, r)) for r in flips], hide_index=True, width="stretch", key="uncertain_table")
 else:
     st.caption(tr("audit.no_employment"))
+
+map_section(project)
 
 shares = gva_shares(project.economy)
 if shares:

@@ -22,8 +22,9 @@ from pages.shared import (
 )
 from policy_engine.diagnostics import registers
 from policy_engine.diagnostics.register import RegisterError
+from policy_engine.documents import charts
 from policy_engine.project.model import Project
-from policy_engine.wizard import frame
+from policy_engine.wizard import frame, maps
 
 
 def register_mapping(layout, key: str):
@@ -77,13 +78,15 @@ def register_options(plan, key: str):
         tr("audit.fns_region"),
         codes,
         key=f"fns_region_{key}",
-        format_func=lambda c: tr("audit.fns_region_option", code=c, count=f"{counts[c]:,}".replace(",", "\u00a0")),
+        format_func={
+            c: tr("audit.fns_region_option", code=c, count=f"{n:,}".replace(",", "\u00a0")) for c, n in counts.items()
+        }.get,
     )
     policy = st.radio(
         tr("audit.fns_policy"),
         ["band", "exclude"],
         key=f"fns_policy_{key}",
-        format_func=lambda p: tr(f"audit.fns_policy.{p}"),
+        format_func={p: tr(f"audit.fns_policy.{p}") for p in ("band", "exclude")}.get,
     )
     return registers.Options(region=region, no_headcount=policy)
 
@@ -222,3 +225,45 @@ def economy_section(project: Project) -> None:
             }
             if st.form_submit_button(tr("frame.add_gva")):
                 apply_edit(frame.add_gva(project, cat, g_values), note="economy year added")
+
+
+def map_section(project: Project) -> None:
+    """The region on a map (policy_engine/wizard/maps.py), and the boundaries file behind it."""
+    cat, lg = catalogue(), lang()
+    st.subheader(tr("map.title"))
+    held = maps.industries_held(project, cat)
+    if maps.has_map(project):
+        c1, c2 = st.columns(2)
+        # labels made now: a format_func that reads the session's language later (AppTest calls it outside a
+        # run) would give another language's label than the options hold
+        metric_names = {m: tr(f"map.metric.{m}") for m in maps.METRICS}
+        metric = c1.selectbox(tr("map.metric"), maps.METRICS, format_func=metric_names.get, key=f"map_metric_{lg}")
+        industry = None
+        if held and metric != "growth":
+            names = {i: cat.industry(i).name.get(lg) for i in held}
+            industry = c2.selectbox(tr("map.industry"), held, format_func=names.get, key=f"map_industry_{lg}")
+        args = maps.chart_args(project, cat, lg, metric, industry)
+        st.altair_chart(charts.municipality_map(**args), width="stretch")
+        unplaced = maps.unplaced_elements(project)
+        if unplaced:
+            st.caption(tr_md("map.unplaced", names="; ".join(unplaced[:30])))
+    else:
+        st.caption(tr("map.none"))
+    with st.expander(tr("map.upload"), expanded=False):
+        st.caption(tr("map.upload_help"))
+        if project.region.boundaries_source:
+            st.caption(tr_md("map.source", source=project.region.boundaries_source))
+        shapes = st.file_uploader(tr("map.upload"), type=["json", "geojson", "topojson"], key="boundaries_file")
+        if shapes is not None and st.button(tr("map.apply"), key="apply_boundaries"):
+            edit, joined = frame.set_boundaries(project, cat, shapes.getvalue(), shapes.name)
+            if joined is not None:
+                st.session_state["boundaries_report"] = (project.id, joined.unmatched, joined.missing)
+            apply_edit(edit, note=f"boundaries {shapes.name}")
+        report = st.session_state.get("boundaries_report")
+        if report and report[0] == project.id:
+            if report[1]:
+                st.warning(tr_md("map.unmatched", names="; ".join(report[1][:30])))
+            if report[2]:
+                st.caption(tr_md("map.missing", names="; ".join(report[2][:30])))
+        if project.region.boundaries and st.button(tr("map.clear"), key="clear_boundaries"):
+            apply_edit(frame.clear_boundaries(project, cat), note="boundaries removed")

@@ -1,4 +1,5 @@
-"""Benchmarks: `python -m policy_engine bench register --rows N` and `bench roadmap`.
+"""Benchmarks: `python -m policy_engine bench register --rows N`, `bench roadmap` and `bench fns --documents N`
+(the FNS SME register: its section below).
 
 A register as officials' files come (Windows-1251, `;`, decimal commas, thousands spaced with
 spaces and no-break spaces, a few bad rows) is generated, then the whole import + LQ job is
@@ -806,3 +807,585 @@ def main_workshop(participants: int, fmt: str) -> int:
         for k, v in row.items():
             print(f"{k:<18} {v}")
     return 0 if ok else 1
+
+
+# --- the FNS SME register -------------------------------------------------------------------------
+# `python -m policy_engine bench fns --documents N`: a generated FNS SME register ZIP (members of 900
+# one-line `Документ` elements of ~1 KB each, as FNS ships them) and its head-count ZIP are read the way
+# the app reads them (registers.read_registers with the region filter on, then location_quotients), and
+# against them a plain lxml.etree.iterparse loop over the same members reads the same fields, filters the
+# region in Python after parsing and joins by INN in a dict. The two must agree (documents of the region,
+# organisations with a head count, firms and employees by municipality × industry, LQ cells), and agree
+# with what the generator made, or the run fails.
+#
+# Each side runs `--runs` times (1 by default) in a fresh spawned process with its libraries imported and
+# the catalogue loaded first, and with no warm-up run: at a million documents a warm-up would double the
+# wait, and a reader that goes member by member has nothing to warm beyond its imports. Peak memory is
+# that side's process's maximum resident set (ru_maxrss).
+
+FNS_REGION = "59"  # Perm krai: about 3% of the generated documents
+FNS_BAR_RATIO, FNS_BAR_MB, FNS_GOAL_DOCS_S = 3.0, 1500.0, 100_000  # >= 3x the lxml loop and < 1.5 GB
+FNS_MEMBER_DOCS = 900  # documents per XML file, as FNS ships them
+_ZIP_TIME = (2026, 6, 10, 0, 0, 0)  # every member's date: the same seed gives the same bytes
+
+# КодРегион|Регион/@Тип|Регион/@Наим of the 85 regions the register uses; then each region's share of
+# the documents in percent (the rest spread evenly): Moscow, St Petersburg, Moscow oblast, Krasnodar, Perm.
+_FNS_REGIONS = [
+    tuple(line.split("|"))
+    for line in """01|РЕСПУБЛИКА|АДЫГЕЯ
+02|РЕСПУБЛИКА|БАШКОРТОСТАН
+03|РЕСПУБЛИКА|БУРЯТИЯ
+04|РЕСПУБЛИКА|АЛТАЙ
+05|РЕСПУБЛИКА|ДАГЕСТАН
+06|РЕСПУБЛИКА|ИНГУШЕТИЯ
+07|РЕСПУБЛИКА|КАБАРДИНО-БАЛКАРСКАЯ
+08|РЕСПУБЛИКА|КАЛМЫКИЯ
+09|РЕСПУБЛИКА|КАРАЧАЕВО-ЧЕРКЕССКАЯ
+10|РЕСПУБЛИКА|КАРЕЛИЯ
+11|РЕСПУБЛИКА|КОМИ
+12|РЕСПУБЛИКА|МАРИЙ ЭЛ
+13|РЕСПУБЛИКА|МОРДОВИЯ
+14|РЕСПУБЛИКА|САХА /ЯКУТИЯ/
+15|РЕСПУБЛИКА|СЕВЕРНАЯ ОСЕТИЯ - АЛАНИЯ
+16|РЕСПУБЛИКА|ТАТАРСТАН
+17|РЕСПУБЛИКА|ТЫВА
+18|РЕСПУБЛИКА|УДМУРТСКАЯ
+19|РЕСПУБЛИКА|ХАКАСИЯ
+20|РЕСПУБЛИКА|ЧЕЧЕНСКАЯ
+21|РЕСПУБЛИКА|ЧУВАШСКАЯ РЕСПУБЛИКА - ЧУВАШИЯ
+22|КРАЙ|АЛТАЙСКИЙ
+23|КРАЙ|КРАСНОДАРСКИЙ
+24|КРАЙ|КРАСНОЯРСКИЙ
+25|КРАЙ|ПРИМОРСКИЙ
+26|КРАЙ|СТАВРОПОЛЬСКИЙ
+27|КРАЙ|ХАБАРОВСКИЙ
+28|ОБЛАСТЬ|АМУРСКАЯ
+29|ОБЛАСТЬ|АРХАНГЕЛЬСКАЯ
+30|ОБЛАСТЬ|АСТРАХАНСКАЯ
+31|ОБЛАСТЬ|БЕЛГОРОДСКАЯ
+32|ОБЛАСТЬ|БРЯНСКАЯ
+33|ОБЛАСТЬ|ВЛАДИМИРСКАЯ
+34|ОБЛАСТЬ|ВОЛГОГРАДСКАЯ
+35|ОБЛАСТЬ|ВОЛОГОДСКАЯ
+36|ОБЛАСТЬ|ВОРОНЕЖСКАЯ
+37|ОБЛАСТЬ|ИВАНОВСКАЯ
+38|ОБЛАСТЬ|ИРКУТСКАЯ
+39|ОБЛАСТЬ|КАЛИНИНГРАДСКАЯ
+40|ОБЛАСТЬ|КАЛУЖСКАЯ
+41|КРАЙ|КАМЧАТСКИЙ
+42|ОБЛАСТЬ|КЕМЕРОВСКАЯ ОБЛАСТЬ - КУЗБАСС
+43|ОБЛАСТЬ|КИРОВСКАЯ
+44|ОБЛАСТЬ|КОСТРОМСКАЯ
+45|ОБЛАСТЬ|КУРГАНСКАЯ
+46|ОБЛАСТЬ|КУРСКАЯ
+47|ОБЛАСТЬ|ЛЕНИНГРАДСКАЯ
+48|ОБЛАСТЬ|ЛИПЕЦКАЯ
+49|ОБЛАСТЬ|МАГАДАНСКАЯ
+50|ОБЛАСТЬ|МОСКОВСКАЯ
+51|ОБЛАСТЬ|МУРМАНСКАЯ
+52|ОБЛАСТЬ|НИЖЕГОРОДСКАЯ
+53|ОБЛАСТЬ|НОВГОРОДСКАЯ
+54|ОБЛАСТЬ|НОВОСИБИРСКАЯ
+55|ОБЛАСТЬ|ОМСКАЯ
+56|ОБЛАСТЬ|ОРЕНБУРГСКАЯ
+57|ОБЛАСТЬ|ОРЛОВСКАЯ
+58|ОБЛАСТЬ|ПЕНЗЕНСКАЯ
+59|КРАЙ|ПЕРМСКИЙ
+60|ОБЛАСТЬ|ПСКОВСКАЯ
+61|ОБЛАСТЬ|РОСТОВСКАЯ
+62|ОБЛАСТЬ|РЯЗАНСКАЯ
+63|ОБЛАСТЬ|САМАРСКАЯ
+64|ОБЛАСТЬ|САРАТОВСКАЯ
+65|ОБЛАСТЬ|САХАЛИНСКАЯ
+66|ОБЛАСТЬ|СВЕРДЛОВСКАЯ
+67|ОБЛАСТЬ|СМОЛЕНСКАЯ
+68|ОБЛАСТЬ|ТАМБОВСКАЯ
+69|ОБЛАСТЬ|ТВЕРСКАЯ
+70|ОБЛАСТЬ|ТОМСКАЯ
+71|ОБЛАСТЬ|ТУЛЬСКАЯ
+72|ОБЛАСТЬ|ТЮМЕНСКАЯ
+73|ОБЛАСТЬ|УЛЬЯНОВСКАЯ
+74|ОБЛАСТЬ|ЧЕЛЯБИНСКАЯ
+75|КРАЙ|ЗАБАЙКАЛЬСКИЙ
+76|ОБЛАСТЬ|ЯРОСЛАВСКАЯ
+77|ГОРОД|МОСКВА
+78|ГОРОД|САНКТ-ПЕТЕРБУРГ
+79|АВТОНОМНАЯ ОБЛАСТЬ|ЕВРЕЙСКАЯ
+83|АВТОНОМНЫЙ ОКРУГ|НЕНЕЦКИЙ
+86|АВТОНОМНЫЙ ОКРУГ|ХАНТЫ-МАНСИЙСКИЙ АВТОНОМНЫЙ ОКРУГ - ЮГРА
+87|АВТОНОМНЫЙ ОКРУГ|ЧУКОТСКИЙ
+89|АВТОНОМНЫЙ ОКРУГ|ЯМАЛО-НЕНЕЦКИЙ
+91|РЕСПУБЛИКА|КРЫМ
+92|ГОРОД|СЕВАСТОПОЛЬ""".splitlines()
+]
+_FNS_SHARES = {"77": 10.0, "78": 6.0, "50": 6.0, "23": 5.0, FNS_REGION: 3.0}
+
+# Places as FNS writes them: Perm krai's districts and cities (the region the benchmark reads), and the
+# same stock of names for every other region; settlements of a district. Upper case mostly, as FNS
+# writes them, and mixed case now and then (one municipality either way: territories.name_key).
+_PERM_DISTRICTS = """КРАСНОКАМСКИЙ ПЕРМСКИЙ КУНГУРСКИЙ ЛЫСЬВЕНСКИЙ ДОБРЯНСКИЙ ОСИНСКИЙ ОХАНСКИЙ ОЧЕРСКИЙ
+НЫТВЕНСКИЙ ВЕРЕЩАГИНСКИЙ ИЛЬИНСКИЙ КАРАГАЙСКИЙ СИВИНСКИЙ КУДЫМКАРСКИЙ ЮСЬВИНСКИЙ ГАЙНСКИЙ КОЧЕВСКИЙ
+КОСИНСКИЙ ЧЕРДЫНСКИЙ КРАСНОВИШЕРСКИЙ СОЛИКАМСКИЙ ГОРНОЗАВОДСКИЙ СУКСУНСКИЙ КИШЕРТСКИЙ УИНСКИЙ ОКТЯБРЬСКИЙ
+ОРДИНСКИЙ БАРДЫМСКИЙ ЕЛОВСКИЙ КУЕДИНСКИЙ ЧЕРНУШИНСКИЙ БОЛЬШЕСОСНОВСКИЙ ЧАСТИНСКИЙ""".split()
+_PERM_CITIES = "ПЕРМЬ БЕРЕЗНИКИ СОЛИКАМСК КУНГУР ЛЫСЬВА КРАСНОКАМСК ЧУСОВОЙ ДОБРЯНКА ЧАЙКОВСКИЙ КУДЫМКАР".split()
+_OTHER_DISTRICTS = """ЦЕНТРАЛЬНЫЙ ЗАРЕЧНЫЙ СОВЕТСКИЙ ПЕРВОМАЙСКИЙ ЛЕНИНСКИЙ КИРОВСКИЙ ПРИВОЛЖСКИЙ ЗАВОДСКОЙ
+СЕВЕРНЫЙ ЮЖНЫЙ ПРИГОРОДНЫЙ ЛЕСНОЙ ОЗЕРНЫЙ ПОДГОРНЫЙ НОВОСЕЛОВСКИЙ КРАСНОАРМЕЙСКИЙ""".split()
+_OTHER_CITIES = """ЗАРЕЧНЫЙ НОВОГОРСК КРАСНОГОРСК ЛЕСНОЙ ОЗЕРСК СОСНОВЫЙ БОР ПРИМОРСК СОВЕТСК ГОРНЫЙ
+БЕРЕЗОВСКИЙ""".split()
+_SETTLEMENTS = [
+    ("ПОСЕЛОК", "ОВЕРЯТА"),
+    ("СЕЛО", "ФРОЛЫ"),
+    ("ДЕРЕВНЯ", "ГАМОВО"),
+    ("РАБОЧИЙ ПОСЕЛОК", "ПОЛАЗНА"),
+    ("СЕЛО", "КУЯЧИ"),
+    ("ПОСЕЛОК", "НОВЫЙ"),
+]
+_OKVED_CREATIVE = {
+    "59.11": "Производство кинофильмов, видеофильмов и телевизионных программ",
+    "59.14": "Деятельность в области демонстрации кинофильмов",
+    "59.20": "Деятельность в области звукозаписи и издания музыкальных произведений",
+    "90.01": "Деятельность в области исполнительских искусств",
+    "90.03": "Деятельность в области художественного творчества",
+    "32.99.8": "Производство изделий народных художественных промыслов",
+    "62.01": "Разработка компьютерного программного обеспечения",
+    "62.02": "Деятельность консультативная и работы в области компьютерных технологий",
+    "73.11": "Деятельность рекламных агентств",
+    "74.10": "Деятельность специализированная в области дизайна",
+    "74.20": "Деятельность в области фотографии",
+    "56.10": "Деятельность ресторанов и услуги по доставке продуктов питания",
+    "58.11": "Издание книг",
+    "71.11": "Деятельность в области архитектуры",
+    "93.29": "Деятельность зрелищно-развлекательная прочая",
+    "14.13": "Производство прочей верхней одежды",
+}
+_OKVED_OTHER = {
+    "47.11": "Торговля розничная преимущественно пищевыми продуктами, включая напитки, и табачными изделиями",
+    "47.19": "Торговля розничная прочая в неспециализированных магазинах",
+    "47.91": "Торговля розничная по почте или по информационно-коммуникационной сети Интернет",
+    "49.41": "Деятельность автомобильного грузового транспорта",
+    "49.32": "Деятельность легкового такси и арендованных легковых автомобилей с водителем",
+    "41.20": "Строительство жилых и нежилых зданий",
+    "43.21": "Производство электромонтажных работ",
+    "45.20": "Техническое обслуживание и ремонт автотранспортных средств",
+    "46.90": "Торговля оптовая неспециализированная",
+    "68.20": "Аренда и управление собственным или арендованным недвижимым имуществом",
+    "01.11": "Выращивание зерновых (кроме риса), зернобобовых культур и семян масличных культур",
+    "01.41": "Разведение молочного крупного рогатого скота, производство сырого молока",
+    "10.71": "Производство хлеба и мучных кондитерских изделий, тортов и пирожных недлительного хранения",
+    "52.29": "Деятельность вспомогательная прочая, связанная с перевозками",
+    "55.10": "Деятельность гостиниц и прочих мест для временного проживания",
+    "69.10": "Деятельность в области права",
+    "70.22": "Консультирование по вопросам коммерческой деятельности и управления",
+    "85.41": "Образование дополнительное детей и взрослых",
+    "86.23": "Стоматологическая практика",
+    "96.02": "Предоставление услуг парикмахерскими и салонами красоты",
+    "32.99": "Производство прочих готовых изделий, не включенных в другие группировки",
+}
+_SURNAMES = "ИВАНОВ СМИРНОВ КУЗНЕЦОВ ПОПОВ ВАСИЛЬЕВ ПЕТРОВ СОКОЛОВ МИХАЙЛОВ НОВИКОВ ФЕДОРОВ МОРОЗОВ ВОЛКОВ".split()
+_MALE = [("АЛЕКСАНДР", "СЕРГЕЕВИЧ"), ("СЕРГЕЙ", "ИВАНОВИЧ"), ("ДМИТРИЙ", "ПЕТРОВИЧ"), ("АНДРЕЙ", "НИКОЛАЕВИЧ")]
+_FEMALE = [("ЕЛЕНА", "ВИКТОРОВНА"), ("ОЛЬГА", "АЛЕКСАНДРОВНА"), ("НАТАЛЬЯ", "ЮРЬЕВНА"), ("АННА", "ПЕТРОВНА")]
+_WORDS = """СЕВЕР ВОСТОК УРАЛ КАМА ПАРМА СТРОЙ ТЕХНО АЛЬЯНС ГАРАНТ ВЕКТОР МАСТЕР РЕСУРС ЛИДЕР ПРОФИ СТИЛЬ
+МЕДИА ПРИНТ АРТ КИНО ЗВУК ДИЗАЙН ТОРГ СЕРВИС ЛОГИСТИК АГРО ЛЕС ДОМ ПЛЮС ГРУПП ЦЕНТР""".split()
+
+
+def _fns_pools(rnd: random.Random) -> dict:
+    """Pre-written pieces of documents, picked from at random: writing each document is one format."""
+
+    def place(tag: str, type_: str, name: str) -> str:
+        return f'<{tag} Тип="{type_}" Наим="{name}"/>'
+
+    def settlement() -> str:
+        return place("НаселПункт", *rnd.choice(_SETTLEMENTS))
+
+    def places(districts: list[str], cities: list[str], capital: str) -> list[str]:
+        out = []
+        for d in districts:
+            out += [place("Район", "РАЙОН", d), place("Район", "РАЙОН", d) + settlement()]
+            out += [place("Район", "район", d.capitalize()) + settlement()]  # mixed case, one municipality
+        for c in cities:
+            out += [place("Город", "ГОРОД", c), place("Город", "г", c.capitalize())]
+        out += [place("Город", "ГОРОД", capital)] * len(out)  # half the firms in the capital
+        out += [settlement() for _ in range(3)]  # a settlement only: counted as a place of its own
+        return out
+
+    def okved(tag: str, code: str, name: str) -> str:
+        return f'<{tag} КодОКВЭД="{code}" НаимОКВЭД="{name}" ВерсОКВЭД="2014"/>'
+
+    every = {**_OKVED_CREATIVE, **_OKVED_OTHER}
+    codes = list(every)
+    extra = [
+        "".join(okved("СвОКВЭДДоп", c, every[c]) for c in rnd.sample(codes, rnd.choice((1, 1, 2, 3))))
+        for _ in range(1024)
+    ]
+    orgs = []
+    for _ in range(1024):
+        name = " ".join(rnd.sample(_WORDS, rnd.choice((1, 2, 2))))
+        form = rnd.choice((("ОБЩЕСТВО С ОГРАНИЧЕННОЙ ОТВЕТСТВЕННОСТЬЮ", "ООО"), ("АКЦИОНЕРНОЕ ОБЩЕСТВО", "АО")))
+        orgs.append(f'НаимОрг="{form[0]} &quot;{name}&quot;" НаимОргСокр="{form[1]} &quot;{name}&quot;"')
+    people = []
+    for surname in _SURNAMES:
+        for first, middle in _MALE:
+            people.append(f'<ФИОИП Фамилия="{surname}" Имя="{first}" Отчество="{middle}"/>')
+        for first, middle in _FEMALE:
+            people.append(f'<ФИОИП Фамилия="{surname}А" Имя="{first}" Отчество="{middle}"/>')
+    licence = (
+        '<СвЛиценз СерЛиценз="" НомЛиценз="Л035-01298-59/{n:08d}" ВидЛиценз="" ДатаЛиценз="15.03.2021" '
+        'ДатаНачЛиценз="15.03.2021" ДатаКонЛиценз="" ОргВыдЛиценз="МИНИСТЕРСТВО ОБРАЗОВАНИЯ И НАУКИ ПЕРМСКОГО '
+        'КРАЯ"><НаимЛицВД>Образовательная деятельность</НаимЛицВД></СвЛиценз>'
+    )
+    return {
+        "regions": {c: f'<Регион Тип="{t}" Наим="{n}"/>' for c, t, n in _FNS_REGIONS},
+        "home": places(_PERM_DISTRICTS, _PERM_CITIES, "ПЕРМЬ"),
+        "away": places(_OTHER_DISTRICTS, _OTHER_CITIES, "ОБЛАСТНОЙ ЦЕНТР"),
+        "main": [okved("СвОКВЭДОсн", c, n) for c, n in _OKVED_CREATIVE.items()]
+        + [okved("СвОКВЭДОсн", c, n) for c, n in _OKVED_OTHER.items()],
+        "extra": extra,
+        "orgs": orgs,
+        "people": people,
+        "licence": licence,
+        "dates": [f"10.{m:02d}.{y}" for y in range(2016, 2027) for m in range(1, 13)],
+    }
+
+
+def make_fns(documents: int, folder: Path, seed: int = 2026, level: int = 1, progress=None) -> dict:
+    """Write `folder`/sme.zip (the SME register: `documents` documents in members of 900) and
+    `folder`/headcount.zip (the head count of 90% of its organisations, plus 5% as many organisations the
+    register does not hold); returns the paths and what was made, counted: documents, organisations,
+    region_documents and region_organisations (of FNS_REGION), region_headcounts (its organisations with
+    a head count), headcount_documents, and the members of each ZIP. ~1 KB a document, ~300 bytes a
+    head-count document; deflated at `level`. The same seed gives the same bytes."""
+    import zipfile
+
+    say = progress or (lambda _m: None)
+    rnd = random.Random(seed)
+    pools = _fns_pools(rnd)
+    codes = [c for c, _, _ in _FNS_REGIONS]
+    rest = (100.0 - sum(_FNS_SHARES.values())) / (len(codes) - len(_FNS_SHARES))
+    cum, total = [], 0.0
+    for c in codes:
+        total += _FNS_SHARES.get(c, rest)
+        cum.append(total)
+    n_creative = len(_OKVED_CREATIVE)
+    main_cum = [15.0 * (k + 1) / n_creative for k in range(n_creative)]  # 15% of firms in a creative code
+    main_cum += [15.0 + 85.0 * (k + 1) / len(_OKVED_OTHER) for k in range(len(_OKVED_OTHER))]
+    regions, home, away, mains = pools["regions"], pools["home"], pools["away"], pools["main"]
+    extra, orgs, people = pools["extra"], pools["orgs"], pools["people"]
+    dates, licence = pools["dates"], pools["licence"]
+    mix = 0x9E3779B97F4A7C15F39CC0605CEDC835  # an odd 128-bit constant: counter -> UUID-looking ИдДок
+    mask = (1 << 128) - 1
+    salt = seed * 1_000_003
+
+    def uid(i: int) -> str:
+        h = f"{((i + salt) * mix) & mask:032x}"
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+    def xml_file(kind: str, docs: list[str], member: int) -> bytes:
+        ident = f"VO_{kind}_0000_9965_20260610_{uid(member + (3 << 40))}"
+        if kind == "RRMSPSV":
+            head = f'<Файл ИдФайл="{ident}" ВерсФорм="4.05" ТипИнф="РЕЕСТРМСП" ВерсПрог="1.0" КолДок="{len(docs)}">'
+        else:
+            head = f'<Файл ИдФайл="{ident}" ВерсФорм="4.01" ВерсПрог="1.0" ТипИнф="ОТКРДАННЫЕ3" КолДок="{len(docs)}">'
+        body = '<?xml version="1.0" encoding="UTF-8"?>' + head + '<ИдОтпр><ФИООтв Фамилия="-" Имя="-"/></ИдОтпр>'
+        return (body + "".join(docs) + "</Файл>").encode()
+
+    def write(z, kind: str, docs: list[str], member: int) -> None:
+        info = zipfile.ZipInfo(f"VO_{kind}_0000_9965_20260610_{uid(member + (3 << 40))}.xml", date_time=_ZIP_TIME)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        z.writestr(info, xml_file(kind, docs, member), compresslevel=level)
+
+    made = dict.fromkeys(
+        ("organisations", "region_documents", "region_organisations", "region_headcounts", "headcount_documents"), 0
+    )
+    sme_path, head_path = folder / "sme.zip", folder / "headcount.zip"
+    sme_members = head_members = 0
+    heads: list[str] = []
+    outside = 0  # organisations in the head-count data set only
+    say_every = max(100_000, documents // 10)
+    with zipfile.ZipFile(sme_path, "w") as sme, zipfile.ZipFile(head_path, "w") as hz:
+        for start in range(0, documents, FNS_MEMBER_DOCS):
+            n = min(FNS_MEMBER_DOCS, documents - start)
+            where = rnd.choices(codes, cum_weights=cum, k=n)
+            main = rnd.choices(mains, cum_weights=main_cum, k=n)
+            docs = []
+            for k in range(n):
+                i = start + k
+                code = where[k]
+                u = rnd.random()
+                kind = 1 if u < 0.25 else (2 if u < 0.97 else 3)
+                v = rnd.random()
+                cat = 1 if v < 0.95 else (2 if v < 0.99 else 3)
+                spot = rnd.choice(home) if code == FNS_REGION else rnd.choice(away)
+                if kind == 1:
+                    inn = f"{code}{i:08d}"
+                    who = f'<ОргВклМСП {rnd.choice(orgs)} ИННЮЛ="{inn}"/>'
+                    lic = licence.format(n=i) if rnd.random() < 0.05 else ""
+                    made["organisations"] += 1
+                    if code == FNS_REGION:
+                        made["region_organisations"] += 1
+                    if rnd.random() < 0.9:
+                        staff = rnd.randint(*((0, 15), (16, 100), (101, 250))[cat - 1])
+                        heads.append(_head_doc(uid(i + (1 << 40)), inn, staff, rnd.choice(orgs)))
+                        if code == FNS_REGION:
+                            made["region_headcounts"] += 1
+                    if rnd.random() < 0.05:
+                        outside += 1
+                        heads.append(_head_doc(uid(outside + (2 << 40)), f"99{outside:08d}", 300, rnd.choice(orgs)))
+                else:
+                    who = f'<ИПВклМСП ИННФЛ="{code}{i:010d}">{rnd.choice(people)}</ИПВклМСП>'
+                    lic = ""
+                if code == FNS_REGION:
+                    made["region_documents"] += 1
+                docs.append(
+                    f'<Документ ИдДок="{uid(i)}" ДатаСост="10.06.2026" ДатаВклМСП="{rnd.choice(dates)}" '
+                    f'ВидСубМСП="{kind}" КатСубМСП="{cat}" ПризНовМСП="{1 if rnd.random() < 0.1 else 2}" '
+                    f'СведСоцПред="2">{who}<СведМН КодРегион="{code}">{regions[code]}{spot}</СведМН>'
+                    f"<СвОКВЭД>{main[k]}{rnd.choice(extra)}</СвОКВЭД>{lic}</Документ>"
+                )
+            write(sme, "RRMSPSV", docs, sme_members)
+            sme_members += 1
+            while len(heads) >= FNS_MEMBER_DOCS:
+                write(hz, "OTKRDAN3", heads[:FNS_MEMBER_DOCS], head_members)
+                del heads[:FNS_MEMBER_DOCS]
+                made["headcount_documents"] += FNS_MEMBER_DOCS
+                head_members += 1
+            if (start + n) // say_every != start // say_every:
+                say(f"  {start + n:,} of {documents:,} documents written")
+        if heads or not head_members:
+            write(hz, "OTKRDAN3", heads, head_members)
+            made["headcount_documents"] += len(heads)
+            head_members += 1
+    return {
+        "sme": sme_path,
+        "headcount": head_path,
+        "documents": documents,
+        **made,
+        "sme_members": sme_members,
+        "headcount_members": head_members,
+    }
+
+
+def _head_doc(ident: str, inn: str, staff: int, org: str) -> str:
+    name = org.split('"', 2)[1]  # НаимОрг's value
+    return (
+        f'<Документ ИдДок="{ident}" ДатаДок="01.06.2026" ДатаСост="31.12.2025"><СведНП НаимОрг="{name}" '
+        f'ИННЮЛ="{inn}"/><СведССЧР КолРаб="{staff}"/></Документ>'
+    )
+
+
+def fns_ours(sme: Path, headcount: Path):
+    """What the app does with the two uploads: read_registers with the region filter, then the LQ."""
+    from policy_engine.diagnostics.location_quotients import location_quotients
+    from policy_engine.diagnostics.registers import Options, read_registers
+    from policy_engine.method.catalogue import default_catalogue
+
+    result = read_registers(
+        [("sme.zip", sme), ("headcount.zip", headcount)], default_catalogue(), options=Options(region=FNS_REGION)
+    )
+    return result, location_quotients(result.cells)
+
+
+def _fns_ours_summary(out) -> dict:
+    from policy_engine.diagnostics.territories import name_key
+
+    result, lq = out
+    exact = next(w for w in result.warnings if w.code == "fns_headcount").values["exact"]
+    return {
+        "region_documents": result.rows_total,
+        "with_headcount": int(exact.replace(",", "")),
+        "cells": sorted([name_key(c.municipality), c.industry, c.firms, c.employees] for c in result.cells),
+        "lq_cells": len(lq),
+    }
+
+
+def fns_baseline(sme: Path, headcount: Path) -> dict:
+    """The same job as a plain lxml.etree.iterparse loop: each member of the SME ZIP parsed document by
+    document (cleared as it goes), the fields read, the region filtered after parsing; the head-count
+    members into an INN -> employees dict; then the join by INN, the size band of a firm without a head
+    count (its estimate, as ours), the group-by municipality × industry and the LQ in plain Python."""
+    import zipfile
+
+    from lxml import etree
+
+    from policy_engine.diagnostics import sizebands
+    from policy_engine.diagnostics.register import CODE_RE, NON_CREATIVE, crosswalk, industry_of
+    from policy_engine.diagnostics.territories import name_key
+    from policy_engine.method.catalogue import default_catalogue
+
+    catalogue = default_catalogue()
+    table, scheme = crosswalk(catalogue), catalogue.size_band_scheme("fns_sme_category")
+    kept = []
+    with zipfile.ZipFile(sme) as archive:
+        for info in archive.infolist():
+            with archive.open(info) as member:
+                for _event, doc in etree.iterparse(member, events=("end",), tag="Документ"):
+                    who = doc.find("ОргВклМСП")
+                    inn = who.get("ИННЮЛ") if who is not None else None
+                    if who is None:
+                        who = doc.find("ИПВклМСП")
+                        inn = who.get("ИННФЛ") if who is not None else None
+                    place = doc.find("СведМН")
+                    region = place.get("КодРегион") if place is not None else None
+                    municipality = None
+                    for tag in ("Район", "Город", "НаселПункт"):
+                        found = place.find(tag) if place is not None else None
+                        if found is not None and (found.get("Наим") or "").strip():
+                            municipality = (found.get("Наим"), found.get("Тип") or "")
+                            break
+                    main = doc.find("СвОКВЭД/СвОКВЭДОсн")
+                    okved = main.get("КодОКВЭД") if main is not None else None
+                    row = (doc.get("ВидСубМСП"), doc.get("КатСубМСП"), inn, region, municipality, okved)
+                    doc.clear()
+                    while doc.getprevious() is not None:
+                        del doc.getparent()[0]
+                    if row[3] is not None and row[3].zfill(2) == FNS_REGION:
+                        kept.append(row)
+    heads: dict[str, int] = {}
+    with zipfile.ZipFile(headcount) as archive:
+        for info in archive.infolist():
+            with archive.open(info) as member:
+                for _event, doc in etree.iterparse(member, events=("end",), tag="Документ"):
+                    firm, staff = doc.find("СведНП"), doc.find("СведССЧР")
+                    if firm is not None and staff is not None:
+                        heads[firm.get("ИННЮЛ")] = int(staff.get("КолРаб"))
+                    doc.clear()
+                    while doc.getprevious() is not None:
+                        del doc.getparent()[0]
+    cells: dict[tuple[str, str], list[float]] = {}
+    keys: dict[tuple[str, str], str] = {}
+    industries: dict[str, str] = {}
+    exact = 0
+    for kind, cat, inn, _region, municipality, okved in kept:
+        band = scheme.band(cat) if cat else None
+        if kind is None or band is None or not okved or not CODE_RE.match(okved) or municipality is None:
+            continue
+        key = keys.get(municipality) or keys.setdefault(municipality, name_key(*municipality))
+        industry = industries.get(okved) or industries.setdefault(okved, industry_of(okved, table))
+        staff = heads.get(inn) if kind == "1" else None
+        if staff is not None:
+            exact += 1
+            employees = float(staff)
+        else:
+            low, high = sizebands.band_range(band, scheme)
+            own = 0.0 if kind == "1" else 1.0
+            employees = sizebands.estimate(low + own, high + own)
+        acc = cells.setdefault((key, industry), [0, 0.0])
+        acc[0] += 1
+        acc[1] += employees
+    by_place: dict[str, float] = {}
+    by_industry: dict[str, float] = {}
+    for (m, i), (_firms, employees) in cells.items():
+        by_place[m] = by_place.get(m, 0.0) + employees
+        by_industry[i] = by_industry.get(i, 0.0) + employees
+    total = sum(by_place.values())
+    lq = {
+        (m, i): (e / by_place[m]) / (by_industry[i] / total)
+        for (m, i), (_f, e) in cells.items()
+        if i != NON_CREATIVE and by_place[m] and by_industry[i]
+    }
+    return {
+        "region_documents": len(kept),
+        "with_headcount": exact,
+        "cells": sorted([m, i, int(f), e] for (m, i), (f, e) in cells.items()),
+        "lq_cells": len(lq),
+    }
+
+
+def _fns_child(side: str, sme: str, headcount: str, runs: int, queue) -> None:
+    """Run one side in this fresh process: its libraries imported and the catalogue loaded, then `runs`
+    timed runs and no warm-up (see the section's text)."""
+    from policy_engine.diagnostics import location_quotients, registers  # noqa: F401
+    from policy_engine.method.catalogue import default_catalogue
+
+    if side == "lxml":
+        from lxml import etree  # noqa: F401
+    default_catalogue()
+    times, summary = [], None
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        out = fns_ours(Path(sme), Path(headcount)) if side == "ours" else fns_baseline(Path(sme), Path(headcount))
+        times.append(time.perf_counter() - t0)
+        got = _fns_ours_summary(out) if side == "ours" else out
+        assert summary is None or got == summary
+        summary = got
+        del out
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    queue.put({"times": times, "peak_mb": peak_mb, "summary": summary})
+
+
+def fns_agree(ours: dict, base: dict, made: dict) -> list[str]:
+    """Where ours and the lxml loop (and the generator's counts) disagree; empty when they agree."""
+    import math
+
+    problems = []
+    for key, expected in (("region_documents", "region_documents"), ("with_headcount", "region_headcounts")):
+        if not ours[key] == base[key] == made[expected]:
+            problems.append(f"{key}: ours {ours[key]}, lxml {base[key]}, generated {made[expected]}")
+    if ours["lq_cells"] != base["lq_cells"]:
+        problems.append(f"LQ cells: ours {ours['lq_cells']}, lxml {base['lq_cells']}")
+    mine = {(m, i): (f, e) for m, i, f, e in ours["cells"]}
+    theirs = {(m, i): (f, e) for m, i, f, e in base["cells"]}
+    for cell in sorted(mine.keys() | theirs.keys()):
+        a, b = mine.get(cell), theirs.get(cell)
+        if a is None or b is None or a[0] != b[0] or not math.isclose(a[1], b[1], rel_tol=1e-9):
+            problems.append(f"cell {cell}: ours {a}, lxml {b}")
+    return problems
+
+
+def bench_fns(documents: int, runs: int = 1, progress=None) -> dict:
+    """Time our FNS import + LQ and the lxml iterparse loop on the same generated files (see the section)."""
+    say = progress or (lambda msg: None)
+    with tempfile.TemporaryDirectory(prefix="gl-bench-fns-") as tmp:
+        say(f"generating an FNS SME register of {documents:,} documents and its head-count file")
+        t0 = time.perf_counter()
+        made = make_fns(documents, Path(tmp), progress=say)
+        generate_s = time.perf_counter() - t0
+        sme_mb, head_mb = made["sme"].stat().st_size / 1e6, made["headcount"].stat().st_size / 1e6
+        say(
+            f"generated in {generate_s:.1f} s: sme.zip {sme_mb:.1f} MB ({made['sme_members']} members), "
+            f"headcount.zip {head_mb:.1f} MB ({made['headcount_documents']:,} documents); "
+            f"timing ours ({runs} run{'s' if runs > 1 else ''}, no warm-up, fresh process)"
+        )
+        files = (str(made["sme"]), str(made["headcount"]))
+        mine = _in_fresh_process("ours", _fns_child, "ours", *files, runs)
+        say("timing the lxml iterparse loop")
+        base = _in_fresh_process("lxml", _fns_child, "lxml", *files, runs)
+    problems = fns_agree(mine["summary"], base["summary"], made)
+    if problems:
+        raise AssertionError("ours and the lxml loop disagree: " + "; ".join(problems[:10]))
+    median, base_median = statistics.median(mine["times"]), statistics.median(base["times"])
+    ratio = base_median / median
+    return {
+        "name": "fns",
+        "documents": documents,
+        "runs": runs,
+        "median_s": round(median, 3),
+        "docs_per_s": round(documents / median),
+        "baseline_median_s": round(base_median, 3),
+        "baseline_docs_per_s": round(documents / base_median),
+        "ratio": round(ratio, 2),
+        "peak_mb": round(mine["peak_mb"], 1),
+        "baseline_peak_mb": round(base["peak_mb"], 1),
+        "region_documents": made["region_documents"],
+        "region_organisations": made["region_organisations"],
+        "with_headcount": made["region_headcounts"],
+        "headcount_documents": made["headcount_documents"],
+        "sme_zip_mb": round(sme_mb, 1),
+        "headcount_zip_mb": round(head_mb, 1),
+        "generate_s": round(generate_s, 1),
+        "bar_met": ratio >= FNS_BAR_RATIO and mine["peak_mb"] < FNS_BAR_MB,
+    }
+
+
+def main_fns(documents: int, runs: int, fmt: str) -> int:
+    result = bench_fns(documents, runs, progress=lambda m: print(m, file=sys.stderr, flush=True))
+    if fmt == "json":
+        print(json.dumps(result))
+    else:
+        print(
+            f"FNS register import + LQ, {documents:,} documents (region {FNS_REGION}: "
+            f"{result['region_documents']:,}): median {result['median_s']:.2f} s, {result['docs_per_s']:,} documents/s "
+            f"(lxml iterparse loop {result['baseline_median_s']:.2f} s, {result['baseline_docs_per_s']:,} documents/s; "
+            f"{result['ratio']:.1f}x), peak {result['peak_mb']:.0f} MB (lxml {result['baseline_peak_mb']:.0f} MB); "
+            f"bar >= {FNS_BAR_RATIO:g}x and < {FNS_BAR_MB:g} MB: {'met' if result['bar_met'] else 'NOT met'}"
+        )
+    return 0

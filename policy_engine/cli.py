@@ -401,19 +401,22 @@ def cmd_register(args: argparse.Namespace, cat: Catalogue) -> int:
 
 
 def cmd_bench(args: argparse.Namespace, cat: Catalogue) -> int:
-    from policy_engine.bench import main_register, main_roadmap, main_upload, main_workshop
+    from policy_engine.bench import main_fns, main_register, main_roadmap, main_upload, main_workshop
 
-    if args.rows < 1 or args.runs < 1:
-        raise CliError("--rows and --runs must be at least 1")
+    runs = args.runs if args.runs is not None else (1 if args.what == "fns" else 7)
+    if args.rows < 1 or runs < 1 or args.documents < 1:
+        raise CliError("--rows, --documents and --runs must be at least 1")
+    if args.what == "fns":
+        return main_fns(args.documents, runs, args.format)
     if args.what == "roadmap":
-        return main_roadmap(args.runs, args.format)
+        return main_roadmap(runs, args.format)
     if args.what == "upload":
-        return main_upload(args.runs, args.format)
+        return main_upload(runs, args.format)
     if args.what == "workshop":
         if not 1 <= args.participants <= 2000:
             raise CliError("--participants must be from 1 to 2000")
         return main_workshop(args.participants, args.format)
-    return main_register(args.rows, args.runs, args.format)
+    return main_register(args.rows, runs, args.format)
 
 
 def _writable(path: str, suffix: str) -> Path:
@@ -515,10 +518,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--lang", choices=["ru", "en", "kk"], default="ru")
     sp.add_argument("--docx", metavar="FILE.docx", help="also write the editable DOCX")
     sp = add("bench", "benchmarks (see README)", cmd_bench)
-    sp.add_argument("what", choices=["register", "roadmap", "upload", "workshop"])
+    sp.add_argument("what", choices=["register", "roadmap", "upload", "workshop", "fns"])
     sp.add_argument("--participants", type=int, default=150, help="workshop: phones at once")
     sp.add_argument("--rows", type=int, default=1_000_000)
-    sp.add_argument("--runs", type=int, default=7)
+    sp.add_argument("--documents", type=int, default=1_000_000, help="fns: documents in the SME register")
+    sp.add_argument("--runs", type=int, default=None, help="timed runs (default 7; fns: 1)")
     sp.add_argument("--format", choices=["table", "json"], default="table")
 
     sp = add(

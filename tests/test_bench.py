@@ -130,3 +130,93 @@ def test_a_small_workshop_run_stores_every_ballot_once_with_its_change(monkeypat
     )
     assert row["failures"] == row["burst_failures"] == 0
     assert 0 < row["p50_ms"] <= row["p95_ms"] <= row["max_ms"]
+
+
+@pytest.fixture(scope="module")
+def fns_files(tmp_path_factory):
+    return bench.make_fns(4000, tmp_path_factory.mktemp("fns"), seed=11)
+
+
+def test_the_fns_register_comes_in_members_of_at_most_900_documents_as_fns_ships_it(fns_files):
+    made = fns_files
+    assert made["documents"] == 4000 and made["sme_members"] == 5  # 4 × 900 + 400
+    for path, kind, docs in ((made["sme"], "РЕЕСТРМСП", 4000), (made["headcount"], "ОТКРДАННЫЕ3", None)):
+        archive = zipfile.ZipFile(path)
+        counts = []
+        for info in archive.infolist():
+            data = archive.read(info)
+            assert data.startswith(b'<?xml version="1.0" encoding="UTF-8"?><') and data.count(b"\n") == 0  # one line
+            assert f'ТипИнф="{kind}"'.encode() in data[:400]
+            counts.append(data.count("<Документ ".encode()))
+        assert max(counts) <= 900 and sum(counts) == (docs or made["headcount_documents"])
+    sizes = sum(i.file_size for i in zipfile.ZipFile(made["sme"]).infolist()) / 4000
+    assert 800 < sizes < 1600  # ~1 KB a document
+    # about a quarter organisations, 3% of documents in the region, 90% of its organisations with a head count
+    assert 800 < made["organisations"] < 1200 and 60 < made["region_documents"] < 200
+    assert 0 < made["region_headcounts"] <= made["region_organisations"]
+
+
+def test_the_same_seed_gives_the_same_fns_files(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    made_a, made_b = bench.make_fns(1000, a, seed=3), bench.make_fns(1000, b, seed=3)
+    assert made_a["sme"].read_bytes() == made_b["sme"].read_bytes()
+    assert made_a["headcount"].read_bytes() == made_b["headcount"].read_bytes()
+
+
+def test_ours_reads_the_generated_region_and_the_lxml_loop_agrees(fns_files):
+    made = fns_files
+    out = bench.fns_ours(made["sme"], made["headcount"])
+    assert out[0].rows_total == made["region_documents"]
+    mine = bench._fns_ours_summary(out)
+    base = bench.fns_baseline(made["sme"], made["headcount"])
+    assert base["region_documents"] == made["region_documents"]
+    assert mine["with_headcount"] == base["with_headcount"] == made["region_headcounts"]
+    assert bench.fns_agree(mine, base, made) == []
+    assert len(mine["cells"]) > 10 and mine["lq_cells"] > 0
+
+
+def test_the_agreement_check_names_a_disagreement(fns_files):
+    made = fns_files
+    base = bench.fns_baseline(made["sme"], made["headcount"])
+    m, i, firms, employees = base["cells"][0]
+    off = {**base, "cells": [[m, i, firms + 1, employees], *base["cells"][1:]]}
+    problems = bench.fns_agree(base, off, made)
+    assert len(problems) == 1 and m in problems[0]
+
+
+def test_bench_fns_small_run_from_the_command_line_reports_the_agreed_keys():
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "policy_engine",
+            "bench",
+            "fns",
+            "--documents",
+            "3000",
+            "--runs",
+            "1",
+            "--format",
+            "json",
+        ],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    keys = """name documents runs median_s docs_per_s baseline_median_s baseline_docs_per_s ratio peak_mb
+    baseline_peak_mb region_documents sme_zip_mb headcount_zip_mb""".split()
+    assert set(keys) <= out.keys()
+    assert (out["name"], out["documents"], out["runs"]) == ("fns", 3000, 1)
+    assert out["region_documents"] > 0 and out["peak_mb"] > 0 and out["baseline_peak_mb"] > 0
+    assert out["ratio"] == pytest.approx(out["baseline_median_s"] / out["median_s"], rel=0.05)
+    assert out["docs_per_s"] == pytest.approx(3000 / out["median_s"], rel=0.05)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from policy_engine.diagnostics.location_quotients import LqCell, location_quotients
-from policy_engine.diagnostics.register import NON_CREATIVE, Cell
+from policy_engine.diagnostics.location_quotients import LqCell, employment_cells, location_quotients
+from policy_engine.diagnostics.register import NON_CREATIVE
 from policy_engine.diagnostics.relatedness import density
 from policy_engine.diagnostics.rules import Decision, classify_all
 from policy_engine.i18n import t
@@ -28,10 +28,7 @@ class GrowthPoint(Frozen):
 
 def project_lq_cells(project: Project) -> list[LqCell]:
     """LQ cells of the project's own employment inventory, used until a register is uploaded."""
-    return location_quotients(
-        Cell(municipality=r.municipality, industry=r.industry, firms=r.firms, employees=r.employees)
-        for r in project.economy.employment
-    )
+    return location_quotients(employment_cells(project))
 
 
 def _best(triples: Iterable[tuple[str, str, float]]) -> dict[str, tuple[float, str]]:

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict
 
 from policy_engine.diagnostics.register import NON_CREATIVE, Cell, RegisterError, normalise_header, parse_number
 from policy_engine.method.catalogue import Catalogue
-from policy_engine.project.model import CreativeEconomy
+from policy_engine.project.model import CreativeEconomy, Project
 
 # The one tolerance for comparing quotients and sums of decimal head counts: 1e-9 relative is far
 # above float noise (a few 1e-16) and below anything a register can show (a tenth of a full-time
@@ -174,6 +174,21 @@ def lq_bounds(
             points.append(peak)
     highs = [v for v in (_lq(p, aa, bb, cc) for p in points) if v is not None]
     return (min(lows) if lows else None), (max(highs) if highs else None)
+
+
+def employment_cells(project: Project) -> list[Cell]:
+    """The project's employment inventory as register cells (ranges kept), for the LQ and what builds on it."""
+    return [
+        Cell(
+            municipality=r.municipality,
+            industry=r.industry,
+            firms=r.firms,
+            employees=r.employees,
+            employees_low=r.employees_low,
+            employees_high=r.employees_high,
+        )
+        for r in project.economy.employment
+    ]
 
 
 TOTAL_NAMES = {"total", "all", "всего", "итого", "барлығы", "жиыны"}

@@ -43,13 +43,13 @@ def lq_heatmap(rows: list[dict[str, Any]], labels: dict[str, str]) -> alt.Chart:
     tooltip = [
         alt.Tooltip("municipality:N", title=labels["municipality"]),
         alt.Tooltip("industry_label:N", title=labels["industry"]),
-        alt.Tooltip("lq_label:N", title="LQ"),
+        alt.Tooltip("lq_label:N", title=labels.get("lq_cell", "LQ")),
         alt.Tooltip("employees:Q", title=labels["employees"]),
     ]
     if any(r.get("lq_range") for r in rows):
         tooltip.append(alt.Tooltip("lq_range:N", title=labels.get("lq_range", "LQ")))
     heat = base.mark_rect().encode(
-        color=alt.Color("lq:Q", title="LQ", scale=alt.Scale(scheme="blueorange", domainMid=1)),
+        color=alt.Color("lq:Q", title=labels.get("lq_cell", "LQ"), scale=alt.Scale(scheme="blueorange", domainMid=1)),
         stroke=alt.condition("datum.uncertain", alt.value("black"), alt.value(None)),
         strokeWidth=alt.condition("datum.uncertain", alt.value(2), alt.value(0)),
         tooltip=tooltip,
@@ -64,6 +64,80 @@ def lq_heatmap(rows: list[dict[str, Any]], labels: dict[str, str]) -> alt.Chart:
         .configure_axisX(labelAngle=-90, labelLimit=240, labelOverlap=False)
         .configure_axisY(labelLimit=260)  # "Краснокамский район" whole, not "Краснокамский …"
     )
+
+
+def municipality_map(
+    areas: list[dict[str, Any]],
+    points: list[dict[str, Any]],
+    elements: list[dict[str, Any]],
+    labels: dict[str, str],
+    title: str = "",
+) -> alt.LayerChart:
+    """The region on a map (wizard/maps.py rows): outlines (GeoJSON features) or circles at centres coloured
+    by a measure, identity elements as black diamonds. A Mercator projection fitted to what is drawn;
+    municipalities with no figure are grey."""
+    scale = alt.Scale(scheme="yelloworangered")
+    legend = alt.Legend(title=title or labels["value"], orient="bottom", titleLimit=600)
+    layers: list[alt.Chart] = []
+    grey = "#d9d9d9"  # a municipality with no figure: drawn, not dropped, and not on the colour scale
+    if areas:
+        shapes = alt.Chart(alt.Data(values=areas))
+        tips = [
+            alt.Tooltip("properties.name:N", title=labels["municipality"]),
+            alt.Tooltip("properties.label:N", title=labels["value"]),
+        ]
+        layers.append(
+            shapes.transform_filter("!isValid(datum.properties.value)")
+            .mark_geoshape(stroke="white", strokeWidth=1, fill=grey)
+            .encode(tooltip=tips)
+        )
+        layers.append(
+            shapes.transform_filter("isValid(datum.properties.value)")
+            .mark_geoshape(stroke="white", strokeWidth=1)
+            .encode(color=alt.Color("properties.value:Q", scale=scale, legend=legend), tooltip=tips)
+        )
+    if points:
+        base = alt.Chart(alt.Data(values=points)).encode(
+            longitude="lon:Q",
+            latitude="lat:Q",
+            size=alt.Size("employees:Q", scale=alt.Scale(range=[150, 2200]), legend=None),
+            tooltip=[
+                alt.Tooltip("name:N", title=labels["municipality"]),
+                alt.Tooltip("label:N", title=labels["value"]),
+                alt.Tooltip("employees:Q", title=labels["employees"]),
+            ],
+        )
+        circle = {"opacity": 0.85, "stroke": "white", "strokeWidth": 1}
+        layers.append(base.transform_filter("!isValid(datum.value)").mark_circle(color=grey, **circle))
+        layers.append(
+            base.transform_filter("isValid(datum.value)")
+            .mark_circle(**circle)
+            .encode(color=alt.Color("value:Q", scale=scale, legend=legend))
+        )
+        names = alt.Chart(alt.Data(values=points)).encode(longitude="lon:Q", latitude="lat:Q", text="name:N")
+        layers.append(names.mark_text(dy=-16, fontSize=11))
+    if areas:
+        centres = alt.Chart(alt.Data(values=areas)).transform_calculate(
+            lon="geoCentroid(null, datum)[0]", lat="geoCentroid(null, datum)[1]"
+        )
+        layers.append(
+            centres.mark_text(fontSize=11, dy=-14).encode(longitude="lon:Q", latitude="lat:Q", text="properties.name:N")
+        )
+    if elements:
+        layers.append(
+            alt.Chart(alt.Data(values=elements))
+            .mark_point(shape="diamond", filled=True, color="black", size=60)
+            .encode(
+                longitude="lon:Q",
+                latitude="lat:Q",
+                tooltip=[
+                    alt.Tooltip("name:N", title=labels["element"]),
+                    alt.Tooltip("layer:N", title=labels["layer"]),
+                    alt.Tooltip("municipality:N", title=labels["municipality"]),
+                ],
+            )
+        )
+    return alt.layer(*layers).project(type="mercator").properties(height=460)
 
 
 def gva_share_over_time(rows: list[dict[str, Any]], labels: dict[str, str]) -> alt.Chart:

@@ -38,7 +38,7 @@ from policy_engine.method.vocabulary import (
     SIGNATORY_STAGES,
 )
 from policy_engine.project.model import Project, WorkshopSummary
-from policy_engine.wizard import audit, monitoring, pilots
+from policy_engine.wizard import audit, maps, monitoring, pilots
 from policy_engine.wizard.measure_design import REGION_WIDE, budget_rows, money_unit, summary_table
 from policy_engine.wizard.progress import iteration_status
 
@@ -445,7 +445,47 @@ def _audit(ctx: _Context) -> Section:
         )
     if not p.identity_elements:
         blocks += _cites(ctx, lambda s: s.kind == "rate")
+    blocks += _economy(ctx)
     return Section(id="audit", title=ctx.tr("roadmap.sec.audit"), iteration=1, blocks=blocks)
+
+
+def _economy(ctx: _Context) -> list[Block]:
+    """The LQ heat map with the cells whose specialisation flips inside size bands' ranges, and the map."""
+    p, lang = ctx.p, ctx.lang
+    blocks: list[Block] = []
+    if p.economy.employment:
+        blocks.append(
+            Figure(
+                id="lq_heatmap",
+                caption=ctx.tr("audit.lq_heatmap"),
+                chart="lq_heatmap",
+                args={"rows": audit.lq_heat_rows(p, ctx.cat, lang), "labels": audit.chart_labels(lang)},
+            )
+        )
+        flips = audit.uncertain_rows(p, ctx.cat, lang)
+        if flips:
+            blocks.append(Paragraph(text=ctx.tr("audit.uncertain", count=len(flips)), style="note"))
+            blocks.append(
+                Table(
+                    columns=[
+                        ctx.tr("chart.municipality"),
+                        ctx.tr("chart.industry"),
+                        ctx.tr("audit.col.lq"),
+                        ctx.tr("audit.col.lq_range"),
+                    ],
+                    rows=flips,
+                    widths=[2.4, 2.4, 1, 1.6],
+                    numeric=[False, False, True, True],
+                )
+            )
+    if maps.has_map(p):
+        args = maps.chart_args(p, ctx.cat, lang, "growth", None)
+        blocks.append(
+            Figure(
+                id="region_map", caption=f"{ctx.tr('map.title')}. {args['title']}", chart="municipality_map", args=args
+            )
+        )
+    return blocks
 
 
 def _clusters(ctx: _Context) -> Section:

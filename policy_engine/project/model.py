@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from statistics import fmean
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -74,6 +74,8 @@ Items = Annotated[list[T], Field(max_length=ITEMS_MAX)]
 Rows = Annotated[list[T], Field(max_length=ROWS_MAX)]
 Year = Annotated[int, Field(ge=1990, le=2100)]
 Count = Annotated[int, Field(ge=0, lt=POPULATION_MAX)]
+Latitude = Annotated[float, Field(ge=-90, le=90)]
+Longitude = Annotated[float, Field(ge=-180, le=180)]
 Amount = Annotated[float, Field(ge=0, lt=AMOUNT_MAX)]  # finite: the model refuses NaN and infinity
 Value = Annotated[float, Field(gt=-AMOUNT_MAX, lt=AMOUNT_MAX)]  # a KPI's value, which may be negative
 
@@ -126,6 +128,16 @@ class Municipality(Model):
     kind: MunicipalityKind = "district"
     population: Count | None = None
     aliases: Items[Name] = []  # other ways registers name it (mapped by the facilitator), matched on import
+    centre: tuple[Latitude, Longitude] | None = None  # where the map draws it without a boundary (lat, lon)
+
+
+class Boundary(Model):
+    """A municipality's outline on the map, from a file the region's GIS office gives (GeoJSON or TopoJSON,
+    diagnostics/boundaries.py): rings of (lon, lat) points, as GeoJSON writes them, rounded to 4 decimals."""
+
+    municipality: Name
+    type: Literal["Polygon", "MultiPolygon"]
+    coordinates: list[Any]
 
 
 class ProfileFact(Model):
@@ -143,6 +155,8 @@ class Region(Model):
     population: Count | None = None
     area_km2: float | None = Field(default=None, ge=0, lt=AREA_MAX_KM2)
     municipalities: Items[Municipality] = []
+    boundaries: Items[Boundary] = []
+    boundaries_source: Short | None = None  # the file the outlines came from, as the user named it
     profile: Items[ProfileFact] = []
     positioning: LongText | None = None  # the region's unique value proposition, result of iteration 1
 

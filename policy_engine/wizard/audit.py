@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from policy_engine.diagnostics.location_quotients import location_quotients
+from policy_engine.diagnostics.location_quotients import employment_cells, location_quotients
 from policy_engine.diagnostics.register import Cell
 from policy_engine.diagnostics.rules import classify_all
 from policy_engine.i18n import LANGS, number, t
@@ -278,17 +278,7 @@ def strength_by_layer(project: Project, catalogue: Catalogue) -> list[dict[str, 
 
 
 def project_cells(project: Project) -> list[Cell]:
-    return [
-        Cell(
-            municipality=r.municipality,
-            industry=r.industry,
-            firms=r.firms,
-            employees=r.employees,
-            employees_low=r.employees_low,
-            employees_high=r.employees_high,
-        )
-        for r in project.economy.employment
-    ]
+    return employment_cells(project)
 
 
 class PriorityPoint(BaseModel):
@@ -344,6 +334,7 @@ CHART_LABEL_KEYS = (
     "lq",
     "significance",
     "lq_range",
+    "lq_cell",
 )
 
 

@@ -12,7 +12,7 @@ import re
 from datetime import date
 from typing import Any
 
-from policy_engine.diagnostics import territories
+from policy_engine.diagnostics import boundaries, territories
 from policy_engine.i18n import LANGS, t
 from policy_engine.method.catalogue import Catalogue
 from policy_engine.method.vocabulary import MUNICIPALITY_KINDS, SIGNATORY_STAGES
@@ -280,6 +280,35 @@ def map_territory(project: Project, catalogue: Catalogue, source: str, target: s
         },
         catalogue,
     )
+
+
+def set_boundaries(project: Project, catalogue: Catalogue, raw: bytes, source: str) -> tuple[Edit, Any]:
+    """The municipalities' outlines from a GeoJSON or TopoJSON file (diagnostics/boundaries.py), replacing
+    any before; a municipality without a centre gets its outline's. Returns the edit and what was joined
+    (its `unmatched` features and `missing` municipalities, for the page to list)."""
+    try:
+        joined = boundaries.read_boundaries(raw, list(project.region.municipalities))
+    except boundaries.BoundaryError as exc:
+        return refuse(project, [Issue(code=f"boundaries_{exc.code}", values=exc.values)]), None
+    table = [
+        m
+        if m.centre is not None or m.name not in joined.centres
+        else m.model_copy(update={"centre": joined.centres[m.name]})
+        for m in project.region.municipalities
+    ]
+    region = project.region.model_copy(
+        update={
+            "municipalities": table,
+            "boundaries": joined.boundaries,
+            "boundaries_source": text(source)[:200] or None,
+        }
+    )
+    return finish(project, {"region": region}, catalogue), joined
+
+
+def clear_boundaries(project: Project, catalogue: Catalogue) -> Edit:
+    region = project.region.model_copy(update={"boundaries": [], "boundaries_source": None})
+    return finish(project, {"region": region}, catalogue)
 
 
 # --- economy figures ----------------------------------------------------------------------------

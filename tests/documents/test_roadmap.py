@@ -55,6 +55,8 @@ def test_the_finished_sample_has_no_pending_iteration_and_every_chart(sample, ca
     assert [f.id for f in doc.figures()] == [
         "identity_by_layer",
         "priority_matrix",
+        "lq_heatmap",
+        "region_map",  # the sample has no boundaries file: its municipalities at their centres
         "cluster_network",
         "pilots_gantt",
         "pilots_budget",
@@ -344,3 +346,37 @@ def test_no_workshop_no_citation_and_no_table(sample, catalogue):
             assert not [x for x in ours if x in text]
             if lang != "en":  # the sample's English texts speak of craft workshops
                 assert "семинар" not in text.lower()
+
+
+def test_a_banded_register_and_boundaries_reach_the_roadmap_in_russian(catalogue):
+    """From an empty project for Perm krai: the FNS register (size ranges) and a boundaries file give the
+    roadmap the LQ heat map, the table of cells whose specialisation flips inside the ranges, and the map."""
+    import json
+
+    from policy_engine.diagnostics.registers import Options, read_registers
+    from policy_engine.wizard import frame
+    from tests.diagnostics.registers.fixtures import perm_register
+
+    project, _ = new_project(catalogue, "Пермский край", "RU")
+    sme, empl = perm_register()
+    result = read_registers([("sme.zip", sme), ("empl.zip", empl)], catalogue, options=Options(region="59"))
+    project = frame.import_register(project, catalogue, result.cells).project
+    squares = [
+        {"type": "Feature", "properties": {"name": name}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+        for name, ring in [
+            ("Краснокамский р-н", [[55.6, 57.9], [56.0, 57.9], [56.0, 58.2], [55.6, 58.2], [55.6, 57.9]]),
+            ("г. Пермь", [[56.0, 57.9], [56.4, 57.9], [56.4, 58.2], [56.0, 58.2], [56.0, 57.9]]),
+        ]
+    ]
+    raw = json.dumps({"type": "FeatureCollection", "features": squares}, ensure_ascii=False).encode()
+    project = frame.set_boundaries(project, catalogue, raw, "границы.geojson")[0].project
+    doc = build_roadmap(project, catalogue, "ru")
+    ids = [f.id for f in doc.figures()]
+    assert "lq_heatmap" in ids and "region_map" in ids
+    audit_blocks = next(s for s in doc.sections if s.id == "audit").blocks
+    flips = next(b for b in audit_blocks if isinstance(b, Table) and b.columns[-1] == "LQ: от – до")
+    assert ["Краснокамский район", "Исполнительские искусства"] in [r[:2] for r in flips.rows]
+    assert "специализация (LQ ≥ 1) может измениться" in doc.text()
+    region_map = next(f for f in doc.figures() if f.id == "region_map")
+    assert {a["properties"]["name"] for a in region_map.args["areas"]} == {"Краснокамский район", "Пермь"}
+    assert region_map.spec()["layer"]  # draws through the same chart path as every figure

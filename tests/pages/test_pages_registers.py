@@ -118,3 +118,31 @@ def test_nomis_business_counts_in_english():
     }
     film = next(r for r in project.economy.employment if r.industry == "cinema")
     assert (film.firms, film.employees_low, film.employees_high) == (10, 0, 40)
+
+
+def test_a_boundaries_file_puts_the_municipalities_on_the_map():
+    import json
+
+    at = create("Пермский край", "RU", "ru")
+    at.switch_page(AUDIT).run()
+    sme, empl = perm_register()
+    at.file_uploader(key="register_files").set_value([("data-sme.zip", sme, ZIP), ("data-empl.zip", empl, ZIP)]).run()
+    at.button(key="import_register").click().run()
+    assert "Карты пока нет" in texts(at)  # no centres, no outlines yet
+    features = [
+        {"type": "Feature", "properties": {"name": name}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+        for name, ring in [
+            ("КРАСНОКАМСКИЙ", [[55.6, 57.9], [56.0, 57.9], [56.0, 58.2], [55.6, 58.2], [55.6, 57.9]]),
+            ("Пермь", [[56.0, 57.9], [56.4, 57.9], [56.4, 58.2], [56.0, 58.2], [56.0, 57.9]]),
+            ("Чусовской", [[57.0, 58.0], [57.5, 58.0], [57.5, 58.5], [57.0, 58.5], [57.0, 58.0]]),
+        ]
+    ]
+    raw = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode()
+    at.file_uploader(key="boundaries_file").set_value(("perm.geojson", raw, "application/geo+json")).run()
+    at.button(key="apply_boundaries").click().run()
+    assert not at.exception
+    project = stored()
+    assert {b.municipality for b in project.region.boundaries} == {"Краснокамский район", "Пермь"}
+    assert "Объекты файла, не найденные в справочнике: Чусовской" in texts(at)
+    assert "Карты пока нет" not in texts(at)
+    assert at.selectbox(key="map_metric_ru").options[0] == "LQ отрасли"
