@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.economy import economy_section, map_section
+from pages.economy import economy_section, map_section, national_section
 from pages.shared import (
     apply_edit,
     catalogue,
@@ -283,6 +283,7 @@ else:
     st.caption(tr("audit.no_employment"))
 
 map_section(project)
+national_section(project)
 
 shares = gva_shares(project.economy)
 if shares:

@@ -20,9 +20,10 @@ from pages.shared import (
     tr,
     tr_md,
 )
-from policy_engine.diagnostics import registers
+from policy_engine.diagnostics import national, registers
 from policy_engine.diagnostics.register import RegisterError
 from policy_engine.documents import charts
+from policy_engine.i18n import number
 from policy_engine.project.model import Project
 from policy_engine.wizard import frame, maps
 
@@ -267,3 +268,59 @@ def map_section(project: Project) -> None:
                 st.caption(tr_md("map.missing", names="; ".join(report[2][:30])))
         if project.region.boundaries and st.button(tr("map.clear"), key="clear_boundaries"):
             apply_edit(frame.clear_boundaries(project, cat), note="boundaries removed")
+
+
+def national_section(project: Project) -> None:
+    """Where the region stands among the country's regions (policy_engine/diagnostics/national.py)."""
+    cat, lg = catalogue(), lang()
+    with st.expander(tr("national.title"), expanded=False):
+        st.caption(tr("national.help"))
+        uploads = st.file_uploader(
+            tr("national.upload"),
+            type=["csv", "txt", "xlsx", "zip", "xml"],
+            accept_multiple_files=True,
+            key="national_files",
+        )
+        if uploads and st.button(tr("national.compute"), key="national_compute"):
+            with st.status(tr("audit.importing"), expanded=False) as status:
+                try:
+                    result = national.national([(u.name, u.getvalue()) for u in uploads], cat, project.crosswalk)
+                except RegisterError as exc:
+                    status.update(state="error")
+                    st.error(tr_md("audit.register_error", message=exc.describe(lg)))
+                    result = None
+                else:
+                    status.update(state="complete")
+            if result is not None:
+                # the session keeps the comparison, not the file: a few rows per region
+                st.session_state["national"] = (
+                    project.id,
+                    result.model_copy(update={"result": result.result.summary(0)}),
+                )
+        held = st.session_state.get("national")
+        if not held or held[0] != project.id:
+            return
+        result = held[1]
+        st.caption(tr("national.summary", count=len(result.rows), share=number(result.share, lg, 2)))
+        mine = result.find(project.region.name)
+        if mine is None:
+            st.warning(tr_md("national.not_found", region=project.region.name))
+        else:
+            st.info(
+                tr_md(
+                    "national.mine",
+                    region=mine.region,
+                    rank=mine.rank,
+                    count=len(result.rows),
+                    share=number(mine.share, lg, 2),
+                    lq="—" if mine.lq is None else number(mine.lq, lg, 2),
+                )
+            )
+        names = national.labels(lg)
+        st.altair_chart(charts.region_ranking(national.chart_rows(result, project.region.name), names), width="stretch")
+        grid(
+            [{names[k]: v for k, v in row.items()} for row in national.table_rows(result, lg)],
+            hide_index=True,
+            width="stretch",
+            key="national_table",
+        )

@@ -400,6 +400,72 @@ def cmd_register(args: argparse.Namespace, cat: Catalogue) -> int:
     return 0
 
 
+def cmd_national(args: argparse.Namespace, cat: Catalogue) -> int:
+    from policy_engine.diagnostics.national import national
+    from policy_engine.diagnostics.register import RegisterError
+
+    changes = read_project(args.project).crosswalk if args.project else []
+    try:
+        result = national([(f, f) for f in args.files], cat, changes, args.no_headcount)
+    except RegisterError as exc:
+        raise CliError(str(exc)) from None
+    except OSError as exc:
+        raise CliError(f"cannot read ({exc.strerror})") from None
+    if not result.rows or not result.employees:
+        raise CliError(f"no row of the register could be used ({result.result.rejected_count:,} rejected)")
+    mine = result.find(args.region) if args.region else None
+    if args.region and mine is None:
+        raise CliError(f"no region named {args.region!r} in the file")
+    if args.format == "json":
+        _emit(
+            _json(
+                {
+                    "format": result.result.format,
+                    "employees": result.employees,
+                    "creative": result.creative,
+                    "share": round(result.share, 6),
+                    "region": None if mine is None else mine.region,
+                    "regions": [
+                        {
+                            "rank": r.rank,
+                            "region": r.region,
+                            "code": r.code,
+                            "employees": r.employees,
+                            "creative": r.creative,
+                            "share": round(r.share, 6),
+                            "lq": _rounded(r.lq),
+                            "lq_by_industry": {i: _rounded(v) for i, v in r.by_industry.items()},
+                        }
+                        for r in result.rows
+                    ],
+                },
+                allow_nan=False,
+            ),
+            None,
+        )
+        return 0
+    print(
+        f"{len(result.rows)} regions; the nation: {result.employees:,.0f} employees, "
+        f"{result.creative:,.0f} in creative industries ({result.share:.2f}%)"
+    )
+    for w in result.result.warnings:
+        print(f"warning: {safe(w.describe('en'))}")
+    print()
+    rows = [
+        (
+            ("> " if r is mine else "") + str(r.rank),
+            r.region,
+            f"{r.employees:,.0f}",
+            f"{r.share:.2f}",
+            "-" if r.lq is None else f"{r.lq:.2f}",
+            ", ".join(f"{i} {v:.1f}" for i, v in sorted(r.by_industry.items(), key=lambda kv: -(kv[1] or 0))[:3] if v),
+        )
+        for r in result.rows
+    ]
+    print(_table(["rank", "region", "employees", "creative %", "creative LQ", "highest LQ"], rows))
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace, cat: Catalogue) -> int:
     from policy_engine.bench import main_fns, main_register, main_roadmap, main_upload, main_workshop
 
@@ -510,6 +576,17 @@ def build_parser() -> argparse.ArgumentParser:
         "are counted by their SME category's range (band) or left out (exclude)",
     )
     sp.add_argument("--benchmark", metavar="FILE", help="reference employment by industry with a total row")
+    sp.add_argument("--project", metavar="FILE", help="a project whose crosswalk changes apply")
+    sp.add_argument("--format", choices=["table", "json"], default="table")
+    sp = add(
+        "national",
+        "a national register (FNS SME register of all Russia, Kazakhstan's register, a NOMIS file by region): every "
+        "region's creative share and LQ against the nation",
+        cmd_national,
+    )
+    sp.add_argument("files", metavar="FILE", nargs="+", help="the register (and, for FNS, its head-count file)")
+    sp.add_argument("--region", metavar="NAME", help="mark this region in the table (e.g. 'Пермский край')")
+    sp.add_argument("--no-headcount", choices=["band", "exclude"], default="band")
     sp.add_argument("--project", metavar="FILE", help="a project whose crosswalk changes apply")
     sp.add_argument("--format", choices=["table", "json"], default="table")
     sp = add("roadmap", "write the roadmap as PDF (and DOCX) from a project file", cmd_roadmap)

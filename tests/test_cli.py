@@ -414,3 +414,21 @@ def test_register_error_messages_quote_no_more_than_an_excerpt(tmp_path):
     src.write_bytes(b'<?xml version="1.0"?><root>' + b"<row>a value</row>" * 20000 + b"</root>")
     r = run("register", str(src))
     assert r.returncode == 1 and len(r.stderr) < 300 and "a value" not in r.stderr
+
+
+def test_national_ranks_every_region_and_marks_the_projects(tmp_path):
+    from tests.diagnostics.test_national import country
+
+    paths = []
+    for name, data in country():
+        (tmp_path / name).write_bytes(data)
+        paths.append(str(tmp_path / name))
+    r = run("national", *paths, "--format", "json", "--region", "Пермский край")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["region"] == "Пермский край" and out["share"] == pytest.approx(30)
+    assert [(x["rank"], x["region"]) for x in out["regions"]][:2] == [(1, "Свердловская область"), (2, "Пермский край")]
+    r = run("national", *paths, "--region", "Пермский край")
+    assert r.returncode == 0 and "> 2" in r.stdout
+    r = run("national", *paths, "--region", "Тверская область")
+    assert r.returncode == 1 and "no region named" in r.stderr

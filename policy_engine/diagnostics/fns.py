@@ -66,6 +66,7 @@ _PLACE = {
     )
     for kind in ("Район", "Город", "НаселПункт")
 }
+_REGION_NAME = re.compile(_b(r'<Регион(?=[\s/>])[^>]*?\sТип="([^"]*)"[^>]*?\sНаим="([^"]*)"'))
 _OKVED = re.compile(_b(r'<СвОКВЭДОсн(?=[\s/>])[^>]*?\sКодОКВЭД="([0-9.]{2,12})"'))
 _HEAD = re.compile(
     _b(r'<СведНП(?=[\s/>])[^>]*?\sИННЮЛ="(\d{10})"[^>]*>\s*<СведССЧР(?=[\s/>])[^>]*?\sКолРаб="(\d{1,9})"')
@@ -93,6 +94,7 @@ class SmeCounts:
     other_regions: int = 0  # documents of other regions, dropped by the region filter
     rejected: Counter = field(default_factory=Counter)  # reason -> documents
     names: dict[str, str] = field(default_factory=dict)  # name key -> the name shown
+    region_names: dict[str, str] = field(default_factory=dict)  # КодРегион -> "Пермский край"
 
 
 def kind_of(head: bytes) -> str | None:
@@ -166,6 +168,18 @@ class _Names:
         return got
 
 
+def _region_label(doc: bytes) -> str | None:
+    """The region a document names, as officials write it: "Пермский край", "Москва" (a city is its name)."""
+    found = _REGION_NAME.search(doc)
+    if not found:
+        return None
+    type_, name = _text(found.group(1)).strip(), _text(found.group(2)).strip()
+    shown = territories.display_name(name)
+    if type_ and type_.lower() not in ("город", "г", "г.") and type_.lower() not in shown.lower():
+        shown = f"{shown} {type_.lower()}"
+    return shown
+
+
 def scan_sme(data: bytes, counts: SmeCounts, region: str | None = None) -> None:
     """Fold the documents of one SME register file into `counts` (region: keep only that КодРегион)."""
     names = _Names(counts.names)
@@ -181,6 +195,8 @@ def scan_sme(data: bytes, counts: SmeCounts, region: str | None = None) -> None:
         reg = _REGION.search(doc)
         code = reg.group(1).decode().zfill(2) if reg else None
         regions[code or "?"] += 1
+        if code is not None and code not in counts.region_names:
+            counts.region_names[code] = _region_label(doc) or code
         kind, cat, okved = _KIND.search(doc), _CAT.search(doc), _OKVED.search(doc)
         if kind is None or cat is None:
             rejected["fns_no_category"] += 1

@@ -46,6 +46,7 @@ class Options:
 
     region: str | None = None
     no_headcount: str = "band"
+    by_region: bool = False  # a national file: each region is one territory (national.py)
     columns: Mapping[str, int | None] | None = None
 
 
@@ -198,11 +199,11 @@ def _read_fns(
         raise _fns_error(exc) from None
     regions = {r: n for r, n in counts.regions.items() if r != "?"}
     region = f"{int(options.region):02d}" if options.region else None
-    if region is None and len(regions) > 1:
+    if region is None and len(regions) > 1 and not options.by_region:
         top = ", ".join(f"{r} ({n:,})" for r, n in counts.regions.most_common(5))
         raise RegisterError.of("fns_many_regions", count=len(regions), top=top)
     scheme = catalogue.size_band_scheme("fns_sme_category")
-    cells: dict[tuple[str, str], list[float]] = {}
+    cells: dict[tuple[str, str | None, str], list[float]] = {}
     used = exact_orgs = banded_orgs = banded_people = excluded = 0
     bad_codes = 0
     for (reg, place, okved, who, cat), n in counts.groups.items():
@@ -243,22 +244,25 @@ def _read_fns(
             continue
         used += firms
         industry = register.industry_of(code, table)
-        acc = cells.setdefault((counts.names[place], industry), [0, 0.0, 0.0, 0.0])
+        where = (counts.region_names.get(reg, reg), reg) if options.by_region else (counts.names[place], None)
+        acc = cells.setdefault((*where, industry), [0, 0.0, 0.0, 0.0])
         acc[0] += firms
         acc[1] += emp
         acc[2] += lo
         acc[3] += hi
     ranged = any(v[2] != v[3] for v in cells.values())
+    labels = Counter(counts.region_names.values())  # two regions of one name stay two, told by their codes
     out = [
         Cell(
-            municipality=m,
+            municipality=f"{m} ({code})" if options.by_region and labels[m] > 1 else m,
+            code=code,
             industry=i,
             firms=int(v[0]),
             employees=v[1],
             employees_low=v[2] if ranged else None,
             employees_high=v[3] if ranged else None,
         )
-        for (m, i), v in sorted(cells.items())
+        for (m, code, i), v in sorted(cells.items(), key=lambda kv: (kv[0][0], kv[0][2]))
     ]
     in_region = counts.documents - counts.other_regions
     rejected = sum(counts.rejected.values())

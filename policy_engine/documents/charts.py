@@ -140,6 +140,28 @@ def municipality_map(
     return alt.layer(*layers).project(type="mercator").properties(height=460)
 
 
+def region_ranking(rows: list[dict[str, Any]], labels: dict[str, str]) -> alt.LayerChart:
+    """Regions of a country by creative LQ against the nation (national.chart_rows); the project's region
+    stands out, and 1 (the nation) is a rule."""
+    bars = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_bar()
+        .encode(
+            y=alt.Y("region:N", sort=alt.EncodingSortField("lq", order="descending"), title=labels["region"]),
+            x=alt.X("lq:Q", title=labels["lq"]),
+            color=alt.condition("datum.mine", alt.value("#c0392b"), alt.value("#9ab6d3")),
+            tooltip=[
+                alt.Tooltip("rank:Q", title=labels["rank"]),
+                alt.Tooltip("region:N", title=labels["region"]),
+                alt.Tooltip("lq:Q", title=labels["lq"], format=".2f"),
+                alt.Tooltip("share:Q", title=labels["share"], format=".2f"),
+            ],
+        )
+    )
+    one = alt.Chart(alt.Data(values=[{"x": 1}])).mark_rule(strokeDash=[4, 3], color="black").encode(x="x:Q")
+    return alt.layer(bars, one).properties(height=alt.Step(16))
+
+
 def gva_share_over_time(rows: list[dict[str, Any]], labels: dict[str, str]) -> alt.Chart:
     """Creative share of GRP by year, the region against the nation."""
     return (

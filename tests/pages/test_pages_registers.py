@@ -146,3 +146,16 @@ def test_a_boundaries_file_puts_the_municipalities_on_the_map():
     assert "Объекты файла, не найденные в справочнике: Чусовской" in texts(at)
     assert "Карты пока нет" not in texts(at)
     assert at.selectbox(key="map_metric_ru").options[0] == "LQ отрасли"
+
+
+def test_the_region_among_the_countrys_regions():
+    from tests.diagnostics.test_national import country
+
+    at = create("Пермский край", "RU", "ru")
+    at.switch_page(AUDIT).run()
+    at.file_uploader(key="national_files").set_value([(n, d, ZIP) for n, d in country()]).run()
+    at.button(key="national_compute").click().run()
+    assert not at.exception
+    assert "Пермский край: место 2 из 3, доля креативных отраслей 25 %" in texts(at)
+    table = next(d for d in at.dataframe if "Место" in d.value.columns)
+    assert list(table.value["Регион"]) == ["Свердловская область", "Пермский край", "Москва"]

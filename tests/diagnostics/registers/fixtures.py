@@ -28,6 +28,9 @@ class SmeFirm:
     name: str = 'ООО "РОМАШКА"'
 
 
+REGIONS = {"59": ("КРАЙ", "ПЕРМСКИЙ"), "66": ("ОБЛАСТЬ", "СВЕРДЛОВСКАЯ"), "77": ("ГОРОД", "МОСКВА")}
+
+
 def _a(value: str) -> str:
     return quoteattr(value)
 
@@ -41,7 +44,8 @@ def sme_document(f: SmeFirm) -> str:
         who = f"<ОргВклМСП НаимОрг={_a(f.name)} НаимОргСокр={_a(f.name)} ИННЮЛ={_a(f.inn)}/>"
     else:
         who = f'<ИПВклМСП ИННФЛ={_a(f.inn)}><ФИОИП Фамилия="ИВАНОВА" Имя="АННА" Отчество="ПЕТРОВНА"/></ИПВклМСП>'
-    place = f'<СведМН КодРегион="{f.region}"><Регион Тип="КРАЙ" Наим="ПЕРМСКИЙ"/>'
+    kind, name = REGIONS.get(f.region, ("ОБЛАСТЬ", f"ОБЛАСТЬ № {f.region}"))
+    place = f'<СведМН КодРегион="{f.region}"><Регион Тип={_a(kind)} Наим={_a(name)}/>'
     for tag, value in (("Район", f.district), ("Город", f.city), ("НаселПункт", f.settlement)):
         if value:
             place += f"<{tag} Тип={_a(value[0])} Наим={_a(value[1])}/>"
