@@ -195,8 +195,8 @@ def _child(side: str, path: str, runs: int, queue) -> None:
         again = func(Path(path))
         times.append(time.perf_counter() - t0)
         assert again == result
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    queue.put({"times": times, "peak_mb": peak_mb, "result": list(result)})
+    # this process's own peak (VmHWM): its ru_maxrss would start from the peak of the process that built the file
+    queue.put({"times": times, "peak_mb": _own_peak_mb(), "result": list(result)})
 
 
 def _in_fresh_process(label: str, target, *args):

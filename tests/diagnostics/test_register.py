@@ -802,3 +802,160 @@ def test_a_million_bad_rows_are_counted_in_bounded_memory_and_time(tmp_path):
     assert got["cells"] == [["Риддер", "cinema", 10, 20.0]]
     assert got["peak_mb"] < 600, got
     assert got["seconds"] < 10, got
+
+
+# --- a CSV read in batches --------------------------------------------------------------------------
+# A CSV is read a batch of whole rows at a time (register.BATCH_BYTES, 32 MiB); with batches of a few
+# bytes, every rule meets a batch boundary. The result must be the whole-file path's, field for field.
+
+
+def whole_file(raw: bytes, catalogue, columns=None):
+    """The import as the whole-file path makes it (the batched reader's fallback)."""
+    from policy_engine.diagnostics import register
+
+    return register._aggregate(register._read_csv(raw, columns), crosswalk(catalogue), 0)
+
+
+def batched(source, catalogue, monkeypatch, batch: int, fallback: bool = False):
+    """The import with batches of `batch` bytes; fails if it fell back to the whole-file path (unless
+    `fallback`: then it must have)."""
+    from policy_engine.diagnostics import register
+
+    fell = []
+    whole = register._read_csv
+
+    def read_whole(raw, columns=None):
+        fell.append(True)
+        return whole(raw, columns)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(register, "BATCH_BYTES", batch)
+        patch.setattr(register, "_read_csv", read_whole)
+        result = read_register(source, catalogue)
+    assert bool(fell) == fallback
+    return result
+
+
+def batched_register(rows: int = 300) -> bytes:
+    """A Windows-1251 register whose first lines are ASCII (its first byte past ASCII is far down), under
+    a title, with bad rows, blank lines, quoted values across line breaks, sub-totals and a grand total."""
+    lines = ["Register of firms", "as of 2026-01-01", "", "code;municipality;employees;revenue;note"]
+    used = 0
+    for i in range(rows):
+        muni = "Ridder" if i < rows // 3 else ("Риддер" if i % 2 else "Усть-Каменогорск")
+        code = ["59.11", "90.01", "47.11", "62.01.9"][i % 4]
+        emp = i % 37 + 1
+        note = f'"line {i}\nnext ""quoted"" line"' if i % 11 == 0 else f"n{i}"
+        if i % 17 == 5:
+            lines.append(f";{muni};{emp};1;{note}")  # empty code
+        elif i % 29 == 7:
+            lines.append(f"{code};{muni};x{i};1;{note}")  # not a number
+        else:
+            lines.append(f"{code};{muni};{emp} 000,5;{i},25;{note}")
+            used += emp * 1000 + 0.5
+        if i % 23 == 0:
+            lines.append("")
+        if i % 100 == 99:
+            label = "Total Ridder" if i < rows // 3 else "Итого по району"
+            lines.append(f"{label};;{used:.1f};;")
+            used = 0
+    lines.append("Итого;;0;;")
+    return ("\r\n".join(lines) + "\r\n").encode("cp1251")
+
+
+@pytest.mark.parametrize("head", [False, True], ids=["whole file in the head", "a small head"])
+@pytest.mark.parametrize("batch", [1, 40, 333, 2048])
+def test_a_csv_read_in_batches_is_read_as_the_whole_file(catalogue, monkeypatch, tmp_path, batch, head):
+    """The header is found in the top of the file (register.PREFIX_BYTES): with `head` that top is made
+    small, so the header is read before the file's first byte past ASCII is seen."""
+    from policy_engine.diagnostics import register
+
+    if head:
+        for name, value in (("HEAD_BYTES", 256), ("MAX_LINE_BYTES", 1024), ("PREFIX_BYTES", 256 + 1024 + 2)):
+            monkeypatch.setattr(register, name, value)
+    raw = batched_register()
+    first_cyrillic = next(i for i, b in enumerate(raw) if b >= 0x80)
+    assert first_cyrillic > 2048  # the encoding is decided only in a later batch
+    path = tmp_path / "register.csv"
+    path.write_bytes(raw)
+    want = whole_file(raw, catalogue)
+    assert want.encoding == "cp1251" and want.header_line == 4 and len(want.totals) == 4
+    assert want.rejected and all(t.matches for t in want.totals[:3])
+    assert {c.municipality for c in want.cells} == {"Ridder", "Риддер", "Усть-Каменогорск"}
+    for source in (path, raw):
+        got = batched(source, catalogue, monkeypatch, batch)
+        assert got.model_dump() == want.model_dump()
+
+
+def test_a_quoted_line_break_across_a_batch_boundary_keeps_rows_and_lines(catalogue, monkeypatch):
+    head = "code;municipality;employees;note\n59.11;A;1;n\n"
+    cut = len(head) + len('59.11;A;2;"first')  # the batch would end inside the quoted value
+    raw = (head + '59.11;A;2;"first\nsecond\nthird"\n;A;3;n\n59.11;A;4;"x\ny"\n90.01;;5;n\n').encode()
+    want = whole_file(raw, catalogue)
+    assert [(r.line, r.reason) for r in want.rejected] == [(6, "empty activity code"), (9, "empty municipality")]
+    for batch in (cut - 3, cut, cut + 5, len(head), 1):
+        assert batched(raw, catalogue, monkeypatch, batch).model_dump() == want.model_dump()
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        # UTF-8 text, then a Windows-1251 line far below: mixed, naming both lines
+        ("code;municipality;employees\n" + "59.11;Пермь;1\n" * 200 + "59.11;Кунгур;2\n").encode()
+        + "59.11;Пермь;3\n".encode("cp1251"),
+        # Windows-1251, then a municipality written in UTF-8 far below
+        ("code;municipality;employees\n" + "59.11;Perm;1\n" * 200).encode()
+        + "59.11;Пермь;1\n".encode("cp1251")
+        + b"59.11;Perm;1\n" * 50
+        + "59.11;Кунгур;2\n".encode(),
+        # a byte-order mark says UTF-8; a line far below is not
+        b"\xef\xbb\xbf"
+        + ("code;municipality;employees\n" + "59.11;Пермь;1\n" * 200).encode()
+        + "59.11;Пермь;3\n".encode("cp1251"),
+    ],
+    ids=["utf8 then cp1251", "cp1251 then a utf8 value", "bom then cp1251"],
+)
+def test_encoding_errors_found_in_a_later_batch_are_the_whole_files(catalogue, monkeypatch, raw):
+    with pytest.raises(RegisterError) as whole:
+        whole_file(raw, catalogue)
+    for batch in (1, 100, 1000):
+        with pytest.raises(RegisterError) as got:
+            batched(raw, catalogue, monkeypatch, batch)
+        assert (got.value.code, got.value.values) == (whole.value.code, whole.value.values)
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "59.11;Пермь\n",  # a line of the wrong width: the csv module's path
+        '59.11;Пермь;1;ООО "Кадр\n',  # a quote inside a value
+        "59.11;Пермь;1;n\r;Пермь;1;n\r\n",  # a lone carriage return
+    ],
+    ids=["wrong width", "stray quote", "lone CR"],
+)
+def test_a_later_batch_the_fast_reader_cannot_read_sends_the_file_to_the_whole_file_path(catalogue, monkeypatch, tail):
+    rows = "".join(f"{['59.11', '', '90.01'][i % 3]};Пермь;{i};n\n" for i in range(100))
+    raw = ("code;municipality;employees;note\n" + rows + tail + rows).encode("cp1251")
+    want = whole_file(raw, catalogue)
+    got = batched(raw, catalogue, monkeypatch, 200, fallback=True)
+    assert got.model_dump() == want.model_dump() and got.rejected_count > 60
+
+
+def test_a_path_is_streamed_past_the_upload_limit_and_bytes_are_not(catalogue, tmp_path, monkeypatch):
+    """A regular file named on the command line is read in batches, whatever its size; bytes (an upload)
+    and a path that is not a regular file (/dev/zero) stay under the upload limit."""
+    from policy_engine.diagnostics import uploads
+
+    raw = ("code;municipality;employees\n" + "59.11;Пермь;1\n" * 100_000).encode()
+    path = tmp_path / "big.csv"
+    path.write_bytes(raw)
+    monkeypatch.setattr(uploads, "LIMITS", uploads.Limits(upload_bytes=2**20))
+    monkeypatch.setattr(uploads.check_size, "__defaults__", (uploads.LIMITS,))
+    monkeypatch.setattr(uploads.read_capped, "__defaults__", (uploads.LIMITS,))
+    assert len(raw) > 2**20
+    result = batched(path, catalogue, monkeypatch, 1 << 16)
+    assert result.rows_used == 100_000 and result.cells[0].employees == 100_000
+    for source in (raw, "/dev/zero"):
+        with pytest.raises(RegisterError) as refused:
+            read_register(source, catalogue)
+        assert refused.value.code == "upload_too_large"
