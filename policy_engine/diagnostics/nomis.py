@@ -18,6 +18,10 @@ Rows that would count one thing twice are not data: totals ("Total" industry, si
 rows; the aggregate bands "Micro (0 to 9)" …), percentages (MEASURES_NAME other than "Value"), and rows
 of a coarser industry level when the file also has a finer one (a division beside its classes). When a
 file holds several dates, the latest is used and the import says so.
+
+A national download (every local authority × SIC subclass × band) runs to millions of rows: the file is
+read as a lazy polars plan in two streamed passes (what it holds, then the rows grouped by territory,
+industry and band), so memory holds the groups, not the rows.
 """
 
 from __future__ import annotations
@@ -62,99 +66,122 @@ def kind_of(head: bytes) -> str | None:
     return None
 
 
-def _frame(source: bytes | str | Path) -> pl.DataFrame:
+def _scan(source: bytes | str | Path) -> pl.LazyFrame:
+    """The needed columns of the CSV as a lazy plan: polars streams it, so memory does not grow with the file."""
     head = source[:4096] if isinstance(source, bytes) else Path(source).open("rb").read(4096)
-    present = set(_header(head))
-    wanted = [c for c in (*NEEDED, *OPTIONAL) if c in present]
-    try:
-        df = pl.read_csv(
-            io.BytesIO(source) if isinstance(source, bytes) else source,
-            columns=wanted,
-            infer_schema=False,
-            encoding="utf8-lossy",
-        )
-    except (pl.exceptions.PolarsError, OSError) as exc:
-        raise RegisterError.of("not_a_table", detail=str(exc).splitlines()[0][:80]) from None
-    return df.rename({c: c.upper() for c in df.columns})
+    names = _header(head)
+    wanted = [c for c in (*NEEDED, *OPTIONAL) if c in names]
+    lf = pl.scan_csv(
+        io.BytesIO(source) if isinstance(source, bytes) else source,
+        infer_schema=False,
+        encoding="utf8-lossy",
+        has_header=True,
+    )
+    original = {n.upper(): n for n in lf.collect_schema().names()}
+    return lf.select([pl.col(original[c]).alias(c) for c in wanted if c in original])
 
 
-def _level(name: str | None) -> int:
+def _level(name: pl.Expr) -> pl.Expr:
     """Digits of the SIC code an INDUSTRY_NAME starts with (0 for none, e.g. "Total")."""
-    code = (name or "").split(":", 1)[0].strip()
-    return len(code) if code.isdigit() else 0
+    return name.str.extract(r"^\s*(\d+)\s*(?::|$)", 1).str.len_chars().fill_null(0)
+
+
+def _lower(col: str) -> pl.Expr:
+    return pl.col(col).fill_null("").str.strip_chars().str.to_lowercase()
 
 
 def read(
     source: bytes | str | Path, kind: str, catalogue: Catalogue, table: dict[str, str | None], changes_n: int = 0
 ) -> RegisterResult:
-    df = _frame(source)
-    total_rows = df.height
+    """Two streamed passes: what the file holds (its dates, finest industry level, employment statuses), then
+    every row given the first reason it is not data (in the order of the module text) or none, grouped by
+    territory, industry and band — only those groups are held."""
+    try:
+        lf = _scan(source)
+        cols = set(lf.collect_schema().names())
+        date_col = next((c for c in ("DATE_NAME", "DATE") if c in cols), None)
+        facts = lf.select(
+            rows=pl.len(),
+            dates=pl.col(date_col).n_unique() if date_col else pl.lit(1),
+            latest=pl.col(date_col).max() if date_col else pl.lit(None),
+            finest=_level(pl.col("INDUSTRY_NAME")).max(),
+            employment=(_lower("EMPLOYMENT_STATUS_NAME") == "employment").any()
+            if "EMPLOYMENT_STATUS_NAME" in cols
+            else pl.lit(False),
+        ).collect(engine="streaming")
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise RegisterError.of("not_a_table", detail=str(exc).splitlines()[0][:80]) from None
+    fact = facts.row(0, named=True)
     warnings: list[RegisterWarning] = []
-    by_reason: Counter = Counter()
-
-    def keep(mask: pl.Expr, reason: str) -> None:
-        nonlocal df
-        dropped = df.filter(~mask).height
-        if dropped:
-            by_reason[reason] += dropped
-        df = df.filter(mask)
-
-    if "MEASURES_NAME" in df.columns:
-        keep(pl.col("MEASURES_NAME").str.to_lowercase() == "value", "nomis_not_count")
-    if "LEGAL_STATUS_NAME" in df.columns:
-        keep(pl.col("LEGAL_STATUS_NAME").str.to_lowercase() == "total", "nomis_total")
-    date_col = next((c for c in ("DATE_NAME", "DATE") if c in df.columns), None)
-    if date_col and df[date_col].n_unique() > 1:
-        latest = df[date_col].max()
+    if fact["dates"] > 1:
         warnings.append(
-            RegisterWarning(code="nomis_dates", values={"latest": str(latest), "count": str(df[date_col].n_unique())})
+            RegisterWarning(code="nomis_dates", values={"latest": str(fact["latest"]), "count": str(fact["dates"])})
         )
-        keep(pl.col(date_col) == latest, "nomis_other_date")
-    levels = df["INDUSTRY_NAME"].map_elements(_level, return_dtype=pl.Int64)
-    df = df.with_columns(levels.alias("_level"))
-    keep(pl.col("_level") > 0, "nomis_total")
-    finest = df["_level"].max() if df.height else 0
-    if finest:
-        keep(pl.col("_level") == finest, "nomis_coarser")
-    if kind == "nomis_bres":
-        if "MEASURE_NAME" in df.columns:
-            keep(pl.col("MEASURE_NAME").str.to_lowercase() == "count", "nomis_not_count")
-        if "EMPLOYMENT_STATUS_NAME" in df.columns:
-            statuses = set(df["EMPLOYMENT_STATUS_NAME"].str.to_lowercase().unique().to_list())
-            status = "employment" if "employment" in statuses else "employees"
-            keep(pl.col("EMPLOYMENT_STATUS_NAME").str.to_lowercase() == status, "nomis_other_status")
     scheme = catalogue.size_band_scheme("nomis_sizeband")
+    band_col = "EMPLOYMENT_SIZEBAND_NAME" if kind == "nomis_counts" else None
+    value = pl.col("OBS_VALUE").str.strip_chars().str.replace_all(",", "").cast(pl.Float64, strict=False)
+    checks: list[tuple[pl.Expr, str]] = []  # (row is not data, why), in the module text's order
+    if "MEASURES_NAME" in cols:
+        checks.append((_lower("MEASURES_NAME") != "value", "nomis_not_count"))
+    if "LEGAL_STATUS_NAME" in cols:
+        checks.append((_lower("LEGAL_STATUS_NAME") != "total", "nomis_total"))
+    if date_col and fact["dates"] > 1:
+        checks.append((pl.col(date_col) != fact["latest"], "nomis_other_date"))
+    checks.append((_level(pl.col("INDUSTRY_NAME")) == 0, "nomis_total"))
+    if fact["finest"]:
+        checks.append((_level(pl.col("INDUSTRY_NAME")) != fact["finest"], "nomis_coarser"))
+    if kind == "nomis_bres":
+        if "MEASURE_NAME" in cols:
+            checks.append((_lower("MEASURE_NAME") != "count", "nomis_not_count"))
+        if "EMPLOYMENT_STATUS_NAME" in cols:
+            status = "employment" if fact["employment"] else "employees"
+            checks.append((_lower("EMPLOYMENT_STATUS_NAME") != status, "nomis_other_status"))
+    if band_col:  # "Total" and the aggregate bands count the same units again
+        checks.append(
+            (~pl.col(band_col).fill_null("").str.strip_chars().is_in([b.code for b in scheme.bands]), "nomis_total")
+        )
+    checks.append((value.is_null() | (value < 0), "nomis_suppressed"))
+    reason: pl.Expr = pl.lit(None, dtype=pl.String)
+    for failed, why in reversed(checks):
+        reason = pl.when(failed).then(pl.lit(why)).otherwise(reason)
+    keys = ["_reason", "GEOGRAPHY_NAME", "GEOGRAPHY_CODE", "INDUSTRY_NAME"] + ([band_col] if band_col else [])
+    try:
+        groups = (
+            lf.with_columns(_reason=reason, _value=value)
+            .group_by(keys)
+            .agg(rows=pl.len(), value=pl.col("_value").sum())
+            .collect(engine="streaming")
+        )
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise RegisterError.of("not_a_table", detail=str(exc).splitlines()[0][:80]) from None
+    total_rows = int(fact["rows"])
+    by_reason: Counter = Counter()
     acc: dict[tuple[str, str, str], list[float]] = {}
     used = 0
-    band_col = "EMPLOYMENT_SIZEBAND_NAME" if kind == "nomis_counts" else None
-    for row in df.iter_rows(named=True):
-        if band_col:
-            band = scheme.band((row[band_col] or "").strip())
-            if band is None:  # "Total" and the aggregate bands count the same units again
-                by_reason["nomis_total"] += 1
-                continue
-        value = register.parse_number(row["OBS_VALUE"])
-        if value is None or value < 0:
-            by_reason["nomis_suppressed"] += 1
+    for g in groups.iter_rows(named=True):
+        if g["_reason"] is not None:
+            by_reason[g["_reason"]] += g["rows"]
             continue
-        code = classifications.crosswalk_code(row["INDUSTRY_NAME"] or "", "sic2007")
-        name, geo = (row["GEOGRAPHY_NAME"] or "").strip(), (row["GEOGRAPHY_CODE"] or "").strip()
+        code = classifications.crosswalk_code(g["INDUSTRY_NAME"] or "", "sic2007")
+        name, geo = (g["GEOGRAPHY_NAME"] or "").strip(), (g["GEOGRAPHY_CODE"] or "").strip()
         if code is None or not name:
-            by_reason["bad_code" if code is None else "empty_municipality"] += 1
+            by_reason["bad_code" if code is None else "empty_municipality"] += g["rows"]
             continue
         industry = register.industry_of(code, table)
         got = acc.setdefault((name, geo, industry), [0, 0.0, 0.0, 0.0])
+        total = g["value"] or 0.0
         if band_col:
+            band = scheme.band(g[band_col].strip())
             low, high = sizebands.band_range(band, scheme)
-            got[0] += value
-            got[1] += value * sizebands.estimate(low, high)
-            got[2] += value * low
-            got[3] += value * high
+            got[0] += total
+            got[1] += total * sizebands.estimate(low, high)
+            got[2] += total * low
+            got[3] += total * high
         else:
-            got[1] += value
-            got[2] += value
-            got[3] += value
-        used += 1
+            got[1] += total
+            got[2] += total
+            got[3] += total
+        used += g["rows"]
     if not used:
         raise RegisterError.of("no_rows_used", rejected=total_rows)
     ranged = band_col is not None

@@ -78,3 +78,14 @@ def test_a_file_of_totals_only_is_refused():
     with pytest.raises(RegisterError) as err:
         read_registers([("ubc.csv", nomis_csv(COUNTS, [unit(FILM, "Total", "15")]))], CAT)
     assert err.value.code == "no_rows_used"
+
+
+def test_a_file_named_by_path_is_read_the_same_as_its_bytes(tmp_path):
+    rows = [unit(FILM, "0 to 4", "10"), unit(SHOPS, "10 to 19", "20"), unit(FILM, "Total", "10")] * 500
+    data = nomis_csv(COUNTS, rows)
+    path = tmp_path / "ubc.csv"
+    path.write_bytes(data)
+    by_path = read_registers([(str(path), path)], CAT)
+    assert by_path.model_dump() == read_registers([("ubc.csv", data)], CAT).model_dump()
+    assert by_path.rows_total == 1500 and by_path.rejected_by_reason == {"nomis_total": 500}
+    assert {c.industry: c.firms for c in by_path.cells} == {"cinema": 5000, "non_creative": 10000}
