@@ -79,7 +79,9 @@ def test_a_crash_file_leaves_the_server_and_a_second_session_alive(lax_app, brow
         crash = tmp_path / "crash.xlsx"
         crash.write_bytes(far_cell_workbook())
         assert crash.stat().st_size < 10_000
-        uploader.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(crash))
+        uploader.locator(".st-key-register_files").get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+            str(crash)
+        )
         expect(uploader.get_by_text("не удалось прочитать в пределах", exact=False).first).to_be_visible()
         wait_for_app(uploader)
         uploader.screenshot(path="/tmp/e2e_hostile_upload.png", full_page=True)
@@ -96,7 +98,9 @@ def test_a_crash_file_leaves_the_server_and_a_second_session_alive(lax_app, brow
         bomb.write_bytes(raw)
         uploader.get_by_test_id("stFileChipDeleteBtn").first.click()  # the uploader takes several files
         wait_for_app(uploader)
-        uploader.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(bomb))
+        uploader.locator(".st-key-register_files").get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+            str(bomb)
+        )
         expect(uploader.get_by_text("64 МБ", exact=False).first).to_be_visible()
         assert proc.poll() is None and healthy(url)
         expect(bystander.locator("[data-testid='stApp'][data-test-connection-state='CONNECTED']")).to_have_count(1)

@@ -232,7 +232,7 @@ def test_a_new_russian_region_from_an_empty_database_to_the_roadmap(empty_app, p
 
     register = tmp_path / "reestr.xlsx"
     register.write_bytes(register_xlsx())
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(register))
+    page.locator(".st-key-register_files").get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(register))
     expect(page.get_by_text("Заголовок таблицы найден в строке 4")).to_be_visible()
     page.get_by_role("button", name="Импортировать реестр").click()
     expect(page.get_by_text("Использовано строк: 9 из 9; отклонено: 0")).to_be_visible()

@@ -41,7 +41,9 @@ def test_the_fns_register_and_its_head_counts_upload_together(perm_app, page, tm
     page.set_viewport_size({"width": 1920, "height": 1080})
     page.goto(f"{url}/identity-audit?project={pid}&by=Тест&lang=ru")
     wait_for_app(page)
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([str(sme), str(empl)])
+    page.locator(".st-key-register_files").get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+        [str(sme), str(empl)]
+    )
     expect(page.get_by_text("Формат: реестр субъектов МСП ФНС.")).to_be_visible()
     region = page.locator("[data-testid='stSelectbox']", has_text="Регион (код в реестре ФНС)").locator("input")
     expect(region).to_have_value("59 — документов: 5")  # the region, chosen among the file's

@@ -49,7 +49,7 @@ def test_walk_pages_1_to_3_with_the_sample(app_server, page, tmp_path):
     # upload a register: two rows used, one rejected with its line number
     register = tmp_path / "register.csv"
     register.write_bytes(REGISTER.encode("cp1251"))
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(register))
+    page.locator(".st-key-register_files").get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(register))
     button = page.get_by_role("button", name="Импортировать реестр")
     expect(button).to_be_disabled()  # the sample holds employment data: replacing it is asked first
     page.locator(".st-key-register_replace_ok").locator("label").click()
