@@ -13,13 +13,19 @@ is not a municipality of its own, which once gave a one-firm village an LQ of 48
 comes from the project's table of municipalities by its КАТО code (the import maps it there, see
 policy_engine/wizard/frame.py); the register itself names only settlements, so a district not in the
 table is shown by its code and the settlements seen in it until the facilitator names it.
+
+The workbook is inspected against the upload limits first, then streamed row by row (openpyxl read-only),
+so a national register's rows are never all in memory at once.
 """
 
 from __future__ import annotations
 
+import io
+import itertools
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 
-from policy_engine.diagnostics import classifications, register, sizebands, territories
+from policy_engine.diagnostics import classifications, register, sizebands, territories, uploads
 from policy_engine.diagnostics.register import Cell, RegisterError, RegisterResult, RegisterWarning, normalise_header
 from policy_engine.method.catalogue import Catalogue
 
@@ -46,22 +52,44 @@ def _header(rows: list[list[str]]) -> tuple[int, dict[str, int]] | None:
     return None
 
 
-def _rows(raw: bytes, n_rows: int | None = None) -> list[list[str]]:
-    df, _numeric = register._xlsx_frame(raw, n_rows)
-    return [["" if v is None else str(v).strip() for v in row] for row in df.rows()]
+def _rows(raw: bytes, n_rows: int | None = None) -> Iterator[list[str]]:
+    """The first sheet's rows as text, one at a time: the workbook is inspected against the upload limits
+    first (uploads.inspect_xlsx), then read by openpyxl in read-only mode, which streams the sheet — memory
+    does not grow with the rows (a national register runs to hundreds of thousands)."""
+    from openpyxl import load_workbook
+
+    try:
+        uploads.inspect_xlsx(raw)
+    except uploads.TooLarge as exc:
+        raise RegisterError.of(exc.code, **exc.values) from None
+    try:
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any parse failure of a hostile workbook is a refusal
+        raise RegisterError.of("bad_workbook", detail=type(exc).__name__) from None
+    try:
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # read every row, whatever the declared dimension says
+        for k, row in enumerate(sheet.iter_rows(values_only=True)):
+            if n_rows is not None and k >= n_rows:
+                break
+            yield ["" if v is None else str(v).strip() for v in row]
+    finally:
+        book.close()
 
 
 def is_kz_register(raw: bytes) -> bool:
     """Whether a workbook is the Kazakh statistical register (its header names ОКЭД, КРП and КАТО)."""
     try:
-        return _header(_rows(raw, SCAN_ROWS)) is not None
+        return _header(list(_rows(raw, SCAN_ROWS))) is not None
     except RegisterError:
         return False
 
 
 def read(raw: bytes, catalogue: Catalogue, table: dict[str, str | None], changes_n: int = 0) -> RegisterResult:
     rows = _rows(raw)
-    found = _header(rows)
+    top = [next(rows, None) for _ in range(SCAN_ROWS)]
+    top = [r for r in top if r is not None]
+    found = _header(top)
     if found is None:
         raise RegisterError.of("missing_columns", missing="code,employees,municipality", found="—")
     at, cols = found
@@ -76,7 +104,8 @@ def read(raw: bytes, catalogue: Catalogue, table: dict[str, str | None], changes
         j = cols.get(role)
         return cells[j] if j is not None and j < len(cells) else ""
 
-    for i, cells in enumerate(rows[at + 1 :], start=at + 2):
+    header = top[at]
+    for i, cells in enumerate(itertools.chain(top[at + 1 :], rows), start=at + 2):
         if not any(cells):
             continue
         total += 1
@@ -135,7 +164,7 @@ def read(raw: bytes, catalogue: Catalogue, table: dict[str, str | None], changes
         cells=cells_out,
         encoding="utf-8",
         delimiter=None,
-        columns={role: rows[at][j] for role, j in cols.items()},
+        columns={role: header[j] for role, j in cols.items()},
         crosswalk_changes=changes_n,
         header_line=at + 1,
         warnings=[RegisterWarning(code="kz_bands", values={"firms": f"{used:,}"})],

@@ -66,3 +66,24 @@ def test_a_register_with_no_usable_row_is_refused():
     with pytest.raises(RegisterError) as err:
         read_registers([("sbr.xlsx", kz_workbook([KzFirm("1", "x", "999", "1", "?")]))], CAT)
     assert err.value.code == "no_rows_used"
+
+
+def test_a_broken_or_oversized_workbook_is_refused_not_crashed():
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "not xml at all <<<")
+        z.writestr("xl/worksheets/sheet1.xml", "<worksheet><sheetData></sheetData></worksheet>")
+    far = Workbook()  # the КРП header, then one cell at XFD1048576: past every limit, refused before it is read
+    far.active.append(["БИН", "ОКЭД", "КРП", "КАТО"])
+    far.active["XFD1048576"] = 1
+    out = io.BytesIO()
+    far.save(out)
+    for raw in (buf.getvalue(), out.getvalue()):
+        with pytest.raises(RegisterError):
+            read_registers([("sbr.xlsx", raw)], CAT)
