@@ -74,6 +74,9 @@ EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
 # The kind of a municipality of the region.
 MunicipalityKind = Literal["city", "district", "other"]
 MUNICIPALITY_KINDS: tuple[MunicipalityKind, ...] = get_args(MunicipalityKind)
+# The outlines a municipality's boundary may be (GeoJSON geometry types kept by diagnostics/boundaries.py).
+OutlineType = Literal["Polygon", "MultiPolygon"]
+OUTLINE_TYPES: tuple[OutlineType, ...] = get_args(OutlineType)
 
 # How a signatory stands to the roadmap, in the order the title page lists them.
 SignatoryStage = Literal["approved", "agreed", "prepared"]

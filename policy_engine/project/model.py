@@ -38,6 +38,7 @@ from policy_engine.method.vocabulary import (
     Lang,
     Level,
     MunicipalityKind,
+    OutlineType,
     ParticipantRole,
     PilotStatus,
     QuestionKind,
@@ -136,7 +137,7 @@ class Boundary(Model):
     diagnostics/boundaries.py): rings of (lon, lat) points, as GeoJSON writes them, rounded to 4 decimals."""
 
     municipality: Name
-    type: Literal["Polygon", "MultiPolygon"]
+    type: OutlineType
     coordinates: list[Any]
 
 
