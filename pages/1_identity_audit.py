@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.economy import economy_section, map_section, national_section
+from pages.economy import economy_section
 from pages.shared import (
     apply_edit,
     catalogue,
@@ -20,10 +20,10 @@ from pages.shared import (
     table,
     tr,
 )
+from pages.territories import map_section, municipalities_section, national_section
 from policy_engine.diagnostics.growth_points import growth_points
 from policy_engine.diagnostics.location_quotients import gva_shares
 from policy_engine.documents import charts
-from policy_engine.method.vocabulary import MUNICIPALITY_KINDS
 from policy_engine.wizard import audit, frame
 from policy_engine.workshop import board
 
@@ -36,7 +36,6 @@ cat, lg = catalogue(), lang()
 # in every context (AppTest calls it outside the script run).
 industry_label = {i.id: i.name.get(lg) for i in cat.industries}
 unit_label = {u: tr(f"measures.unit.{u}") for u in frame.MONEY_UNITS}
-kind_label = {k: tr(f"frame.kind.{k}") for k in MUNICIPALITY_KINDS}
 no_municipality, no_column = tr("audit.no_municipality"), tr("audit.mapping_none")
 
 
@@ -91,56 +90,8 @@ with st.expander(tr("audit.profile"), expanded=not project.region.positioning):
         if st.form_submit_button(tr("frame.save_money")):
             apply_edit(frame.set_money(project, cat, currency, unit), note="money unit")
 
-# --- municipalities -----------------------------------------------------------------------------
-with st.expander(
-    tr("frame.municipalities"), expanded=not project.region.municipalities or "open_municipalities" in st.session_state
-):
-    st.caption(tr("frame.municipalities_help"))
-    kinds = MUNICIPALITY_KINDS
-    munis = editor(
-        table(frame.municipality_rows(project), frame.MUNICIPALITY_COLUMNS),
-        key="municipalities_editor",
-        num_rows="dynamic",
-        width="stretch",
-        hide_index=True,
-        column_config={
-            "name": st.column_config.TextColumn(tr("frame.col.name")),
-            **{f"name_{x}": st.column_config.TextColumn(tr(f"frame.col.name_{x}")) for x in ("ru", "kk", "en")},
-            "code": st.column_config.TextColumn(tr("frame.col.code")),
-            "kind": st.column_config.SelectboxColumn(tr("frame.col.kind"), options=kinds, format_func=kind_label.get),
-            "population": st.column_config.NumberColumn(tr("frame.col.population"), min_value=0, step=1),
-        },
-    )
-    if st.button(tr("frame.save_municipalities"), key="save_municipalities"):
-        st.session_state["open_municipalities"] = True
-        apply_edit(frame.set_municipalities(project, cat, editor_rows(munis)), note="municipalities")
-    with st.form("municipality_form", clear_on_submit=True):
-        st.markdown(f"**{tr('frame.add_municipality')}**")
-        c1, c2, c3 = st.columns([3, 2, 2])
-        m_values = {
-            "name": c1.text_input(tr("frame.col.name"), key="new_muni_name"),
-            "code": c2.text_input(tr("frame.col.code"), key="new_muni_code"),
-            "kind": c3.selectbox(
-                tr("frame.col.kind"), list(kind_label), index=1, format_func=kind_label.get, key=f"new_muni_kind_{lg}"
-            ),
-        }
-        c4, c5, c6 = st.columns(3)
-        for col, x in zip((c4, c5, c6), ("ru", "kk", "en")):
-            m_values[f"name_{x}"] = col.text_input(tr(f"frame.col.name_{x}"), key=f"new_muni_name_{x}")
-        if st.form_submit_button(tr("frame.add_municipality")):
-            st.session_state["open_municipalities"] = True
-            apply_edit(frame.add_municipality(project, cat, m_values), note="municipality added")
-    if len(project.region.municipalities) >= 2:  # a register's name for a municipality of the table
-        with st.form("map_territory_form"):
-            st.markdown(f"**{tr('frame.map_territory')}**")
-            st.caption(tr("frame.map_territory_help"))
-            names = [m.name for m in project.region.municipalities]
-            c1, c2 = st.columns(2)
-            source = c1.selectbox(tr("frame.map_from"), names, index=len(names) - 1, format_func=plain, key="map_from")
-            target = c2.selectbox(tr("frame.map_to"), names, index=0, format_func=plain, key="map_to")
-            if st.form_submit_button(tr("frame.map_territory_do")):
-                st.session_state["open_municipalities"] = True
-                apply_edit(frame.map_territory(project, cat, source, target), note="territory mapped")
+# --- municipalities (pages/territories.py) --------------------------------------------------------
+municipalities_section(project)
 
 # --- identity elements --------------------------------------------------------------------------
 st.header(tr("audit.elements"))

@@ -20,12 +20,10 @@ from pages.shared import (
     tr,
     tr_md,
 )
-from policy_engine.diagnostics import national, registers
+from policy_engine.diagnostics import registers
 from policy_engine.diagnostics.register import RegisterError
-from policy_engine.documents import charts
-from policy_engine.i18n import number
 from policy_engine.project.model import Project
-from policy_engine.wizard import frame, maps
+from policy_engine.wizard import frame
 
 
 def register_mapping(layout, key: str):
@@ -226,101 +224,3 @@ def economy_section(project: Project) -> None:
             }
             if st.form_submit_button(tr("frame.add_gva")):
                 apply_edit(frame.add_gva(project, cat, g_values), note="economy year added")
-
-
-def map_section(project: Project) -> None:
-    """The region on a map (policy_engine/wizard/maps.py), and the boundaries file behind it."""
-    cat, lg = catalogue(), lang()
-    st.subheader(tr("map.title"))
-    held = maps.industries_held(project, cat)
-    if maps.has_map(project):
-        c1, c2 = st.columns(2)
-        # labels made now: a format_func that reads the session's language later (AppTest calls it outside a
-        # run) would give another language's label than the options hold
-        metric_names = {m: tr(f"map.metric.{m}") for m in maps.METRICS}
-        metric = c1.selectbox(tr("map.metric"), maps.METRICS, format_func=metric_names.get, key=f"map_metric_{lg}")
-        industry = None
-        if held and metric != "growth":
-            names = {i: cat.industry(i).name.get(lg) for i in held}
-            industry = c2.selectbox(tr("map.industry"), held, format_func=names.get, key=f"map_industry_{lg}")
-        args = maps.chart_args(project, cat, lg, metric, industry)
-        st.altair_chart(charts.municipality_map(**args), width="stretch")
-        unplaced = maps.unplaced_elements(project)
-        if unplaced:
-            st.caption(tr_md("map.unplaced", names="; ".join(unplaced[:30])))
-    else:
-        st.caption(tr("map.none"))
-    with st.expander(tr("map.upload"), expanded=False):
-        st.caption(tr("map.upload_help"))
-        if project.region.boundaries_source:
-            st.caption(tr_md("map.source", source=project.region.boundaries_source))
-        shapes = st.file_uploader(tr("map.upload"), type=["json", "geojson", "topojson"], key="boundaries_file")
-        if shapes is not None and st.button(tr("map.apply"), key="apply_boundaries"):
-            edit, joined = frame.set_boundaries(project, cat, shapes.getvalue(), shapes.name)
-            if joined is not None:
-                st.session_state["boundaries_report"] = (project.id, joined.unmatched, joined.missing)
-            apply_edit(edit, note=f"boundaries {shapes.name}")
-        report = st.session_state.get("boundaries_report")
-        if report and report[0] == project.id:
-            if report[1]:
-                st.warning(tr_md("map.unmatched", names="; ".join(report[1][:30])))
-            if report[2]:
-                st.caption(tr_md("map.missing", names="; ".join(report[2][:30])))
-        if project.region.boundaries and st.button(tr("map.clear"), key="clear_boundaries"):
-            apply_edit(frame.clear_boundaries(project, cat), note="boundaries removed")
-
-
-def national_section(project: Project) -> None:
-    """Where the region stands among the country's regions (policy_engine/diagnostics/national.py)."""
-    cat, lg = catalogue(), lang()
-    with st.expander(tr("national.title"), expanded=False):
-        st.caption(tr("national.help"))
-        uploads = st.file_uploader(
-            tr("national.upload"),
-            type=["csv", "txt", "xlsx", "zip", "xml"],
-            accept_multiple_files=True,
-            key="national_files",
-        )
-        if uploads and st.button(tr("national.compute"), key="national_compute"):
-            with st.status(tr("audit.importing"), expanded=False) as status:
-                try:
-                    result = national.national([(u.name, u.getvalue()) for u in uploads], cat, project.crosswalk)
-                except RegisterError as exc:
-                    status.update(state="error")
-                    st.error(tr_md("audit.register_error", message=exc.describe(lg)))
-                    result = None
-                else:
-                    status.update(state="complete")
-            if result is not None:
-                # the session keeps the comparison, not the file: a few rows per region
-                st.session_state["national"] = (
-                    project.id,
-                    result.model_copy(update={"result": result.result.summary(0)}),
-                )
-        held = st.session_state.get("national")
-        if not held or held[0] != project.id:
-            return
-        result = held[1]
-        st.caption(tr("national.summary", count=len(result.rows), share=number(result.share, lg, 2)))
-        mine = result.find(project.region.name)
-        if mine is None:
-            st.warning(tr_md("national.not_found", region=project.region.name))
-        else:
-            st.info(
-                tr_md(
-                    "national.mine",
-                    region=mine.region,
-                    rank=mine.rank,
-                    count=len(result.rows),
-                    share=number(mine.share, lg, 2),
-                    lq="—" if mine.lq is None else number(mine.lq, lg, 2),
-                )
-            )
-        names = national.labels(lg)
-        st.altair_chart(charts.region_ranking(national.chart_rows(result, project.region.name), names), width="stretch")
-        grid(
-            [{names[k]: v for k, v in row.items()} for row in national.table_rows(result, lg)],
-            hide_index=True,
-            width="stretch",
-            key="national_table",
-        )

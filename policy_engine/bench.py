@@ -821,7 +821,7 @@ def main_workshop(participants: int, fmt: str) -> int:
 # Each side runs `--runs` times (1 by default) in a fresh spawned process with its libraries imported and
 # the catalogue loaded first, and with no warm-up run: at a million documents a warm-up would double the
 # wait, and a reader that goes member by member has nothing to warm beyond its imports. Peak memory is
-# that side's process's maximum resident set (ru_maxrss).
+# that side's process's own peak resident set (VmHWM; `_own_peak_mb`).
 
 FNS_REGION = "59"  # Perm krai: about 3% of the generated documents
 FNS_BAR_RATIO, FNS_BAR_MB, FNS_GOAL_DOCS_S = 3.0, 1500.0, 100_000  # >= 3x the lxml loop and < 1.5 GB
@@ -1308,8 +1308,8 @@ def _fns_child(side: str, sme: str, headcount: str, runs: int, queue) -> None:
         assert summary is None or got == summary
         summary = got
         del out
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    queue.put({"times": times, "peak_mb": peak_mb, "summary": summary})
+    # this process's own peak (VmHWM), as in `_child`: ru_maxrss carries the generator's peak over exec
+    queue.put({"times": times, "peak_mb": _own_peak_mb(), "summary": summary})
 
 
 def fns_agree(ours: dict, base: dict, made: dict) -> list[str]:

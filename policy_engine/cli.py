@@ -14,7 +14,9 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
+from policy_engine.diagnostics.fns import NO_HEADCOUNT
 from policy_engine.diagnostics.rules import classify_all, decision_record
 from policy_engine.method.catalogue import Catalogue, default_catalogue
 from policy_engine.method.vocabulary import LEVELS, MEASURE_TYPES
@@ -296,20 +298,33 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None or not math.isfinite(value) else round(value, 6)
 
 
-def cmd_register(args: argparse.Namespace, cat: Catalogue) -> int:
-    from policy_engine.diagnostics.location_quotients import location_quotients, read_benchmark
-    from policy_engine.diagnostics.register import RegisterError
-    from policy_engine.diagnostics.registers import Options, read_registers
+T = TypeVar("T")
 
-    changes = read_project(args.project).crosswalk if args.project else []
-    options = Options(region=args.region, no_headcount=args.no_headcount)
+
+def _reading(read: Callable[[], T]) -> T:
+    """A register read for `register` and `national`: a file that cannot be used is one line and exit 1."""
+    from policy_engine.diagnostics.register import RegisterError
+
     try:
-        result = read_registers([(f, f) for f in args.files], cat, changes, options)
-        benchmark = read_benchmark(args.benchmark, cat) if args.benchmark else None
+        return read()
     except RegisterError as exc:
         raise CliError(str(exc)) from None
     except OSError as exc:
         raise CliError(f"cannot read ({exc.strerror})") from None
+
+
+def cmd_register(args: argparse.Namespace, cat: Catalogue) -> int:
+    from policy_engine.diagnostics.location_quotients import location_quotients, read_benchmark
+    from policy_engine.diagnostics.registers import Options, read_registers
+
+    changes = read_project(args.project).crosswalk if args.project else []
+    options = Options(region=args.region, no_headcount=args.no_headcount)
+    result, benchmark = _reading(
+        lambda: (
+            read_registers([(f, f) for f in args.files], cat, changes, options),
+            read_benchmark(args.benchmark, cat) if args.benchmark else None,
+        )
+    )
     cells = location_quotients(result.cells, benchmark)
     # a register none of whose rows could be used is an error (exit 1), after saying why each was not
     unusable = (
@@ -402,15 +417,9 @@ def cmd_register(args: argparse.Namespace, cat: Catalogue) -> int:
 
 def cmd_national(args: argparse.Namespace, cat: Catalogue) -> int:
     from policy_engine.diagnostics.national import national
-    from policy_engine.diagnostics.register import RegisterError
 
     changes = read_project(args.project).crosswalk if args.project else []
-    try:
-        result = national([(f, f) for f in args.files], cat, changes, args.no_headcount)
-    except RegisterError as exc:
-        raise CliError(str(exc)) from None
-    except OSError as exc:
-        raise CliError(f"cannot read ({exc.strerror})") from None
+    result = _reading(lambda: national([(f, f) for f in args.files], cat, changes, args.no_headcount))
     if not result.rows or not result.employees:
         raise CliError(f"no row of the register could be used ({result.result.rejected_count:,} rejected)")
     mine = result.find(args.region) if args.region else None
@@ -560,35 +569,36 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("validate", "check a project file: exit 0 with a summary, or 1 with the errors", cmd_validate)
     sp.add_argument("file", metavar="FILE")
 
+    def register_inputs(sp: argparse.ArgumentParser) -> None:
+        """What `register` and `national` both take: the files, the head-count rule, a project, a format."""
+        sp.add_argument("files", metavar="FILE", nargs="+", help="the register (and, for FNS, its head-count file)")
+        sp.add_argument(
+            "--no-headcount",
+            choices=NO_HEADCOUNT,
+            default=NO_HEADCOUNT[0],
+            help="FNS: firms without a head count (sole traders, farms, organisations not in the head-count file) "
+            "are counted by their SME category's range (band) or left out (exclude)",
+        )
+        sp.add_argument("--project", metavar="FILE", help="a project whose crosswalk changes apply")
+        sp.add_argument("--format", choices=["table", "json"], default="table")
+
     sp = add(
         "register",
         "import a firm register and compute location quotients: a CSV/XLSX table, the FNS SME register "
         "(ZIP/XML) with its head-count file, Kazakhstan's statistical register, or a NOMIS CSV",
         cmd_register,
     )
-    sp.add_argument("files", metavar="FILE", nargs="+", help="the register (and, for FNS, its head-count file)")
+    register_inputs(sp)
     sp.add_argument("--region", metavar="CODE", help="FNS: the region code (КодРегион) to keep, e.g. 59")
-    sp.add_argument(
-        "--no-headcount",
-        choices=["band", "exclude"],
-        default="band",
-        help="FNS: firms without a head count (sole traders, farms, organisations not in the head-count file) "
-        "are counted by their SME category's range (band) or left out (exclude)",
-    )
     sp.add_argument("--benchmark", metavar="FILE", help="reference employment by industry with a total row")
-    sp.add_argument("--project", metavar="FILE", help="a project whose crosswalk changes apply")
-    sp.add_argument("--format", choices=["table", "json"], default="table")
     sp = add(
         "national",
         "a national register (FNS SME register of all Russia, Kazakhstan's register, a NOMIS file by region): every "
         "region's creative share and LQ against the nation",
         cmd_national,
     )
-    sp.add_argument("files", metavar="FILE", nargs="+", help="the register (and, for FNS, its head-count file)")
+    register_inputs(sp)
     sp.add_argument("--region", metavar="NAME", help="mark this region in the table (e.g. 'Пермский край')")
-    sp.add_argument("--no-headcount", choices=["band", "exclude"], default="band")
-    sp.add_argument("--project", metavar="FILE", help="a project whose crosswalk changes apply")
-    sp.add_argument("--format", choices=["table", "json"], default="table")
     sp = add("roadmap", "write the roadmap as PDF (and DOCX) from a project file", cmd_roadmap)
     sp.add_argument("--project", metavar="FILE", required=True, help="a project JSON file")
     sp.add_argument("--out", metavar="FILE.pdf", required=True)

@@ -168,15 +168,18 @@ def read_registers(
         from policy_engine.diagnostics import nomis
 
         return nomis.read(source, kind, catalogue, table, len(changes))
+    return register.read_register(_table(source), catalogue, changes, name=name, columns=options.columns)
+
+
+def _table(source: bytes | str | Path) -> bytes | str | Path:
+    """The table itself: the one file inside a ZIP that is not a workbook, else the source as it is."""
     if _head(source).startswith(b"PK") and not _is_workbook(_zip_names(source)):
-        source = _inner(source)
-    return register.read_register(source, catalogue, changes, name=name, columns=options.columns)
+        return _inner(source)
+    return source
 
 
 def _unzipped(source: bytes | str | Path) -> bytes:
-    head = _head(source)
-    if head.startswith(b"PK") and not _is_workbook(_zip_names(source)):
-        return _inner(source)
+    source = _table(source)
     return source if isinstance(source, bytes) else register._load(source, str(source))[0]
 
 
@@ -205,14 +208,12 @@ def _read_fns(
     scheme = catalogue.size_band_scheme("fns_sme_category")
     cells: dict[tuple[str, str | None, str], list[float]] = {}
     used = exact_orgs = banded_orgs = banded_people = excluded = 0
-    bad_codes = 0
     for (reg, place, okved, who, cat), n in counts.groups.items():
         if region is not None and reg != region:
             continue
         band = scheme.band(cat)
         code = okved if register.CODE_RE.match(okved) else None
         if code is None or band is None:
-            bad_codes += n if code is None else 0
             if band is None:
                 counts.rejected["fns_no_category"] += n
             else:
@@ -332,7 +333,7 @@ def plan(files: Sequence[Source]) -> Plan:
     if kinds[0] != "table":
         return Plan(format=kinds[0])
     name, source = files[0]
-    if _head(source).startswith(b"PK") and not _is_workbook(_zip_names(source)):
-        source = _inner(source)
-        name = "inner.xlsx" if source[:2] == b"PK" else "inner.csv"
-    return Plan(format="table", layout=register.inspect_register(source, name))
+    table = _table(source)
+    if table is not source:  # the file inside a ZIP, named by what it is
+        name = "inner.xlsx" if table[:2] == b"PK" else "inner.csv"
+    return Plan(format="table", layout=register.inspect_register(table, name))

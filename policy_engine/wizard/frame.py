@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from policy_engine.diagnostics import boundaries, territories
+from policy_engine.diagnostics.register import Cell
 from policy_engine.i18n import LANGS, t
 from policy_engine.method.catalogue import Catalogue
 from policy_engine.method.vocabulary import MUNICIPALITY_KINDS, SIGNATORY_STAGES
@@ -209,7 +210,7 @@ def _code(value: str | None) -> str | None:
     return value if value and re.fullmatch(r"[0-9A-Za-z]{1,20}", value) else None
 
 
-def import_register(project: Project, catalogue: Catalogue, cells: list[Any]) -> Edit:
+def import_register(project: Project, catalogue: Catalogue, cells: list[Cell]) -> Edit:
     """A register's result (registers.read_registers' cells) as the project's employment. Each place is
     matched to the region's table of municipalities by its code, then by name in one form, then by the
     aliases mapped before (diagnostics/territories.place); a place in none of them joins the table (see
@@ -220,9 +221,9 @@ def import_register(project: Project, catalogue: Catalogue, cells: list[Any]) ->
     table = list(project.region.municipalities)
     records = []
     for c in cells:
-        m = territories.place(c.municipality, getattr(c, "code", None), table)
+        m = territories.place(c.municipality, c.code, table)
         if m is None:
-            m = Municipality(name=c.municipality[:200], code=_code(getattr(c, "code", None)))
+            m = Municipality(name=c.municipality[:200], code=_code(c.code))
             table.append(m)
         records.append(
             EmploymentRecord(
@@ -230,8 +231,8 @@ def import_register(project: Project, catalogue: Catalogue, cells: list[Any]) ->
                 industry=c.industry,
                 firms=c.firms,
                 employees=c.employees,
-                employees_low=getattr(c, "employees_low", None),
-                employees_high=getattr(c, "employees_high", None),
+                employees_low=c.employees_low,
+                employees_high=c.employees_high,
             )
         )
     region = project.region.model_copy(update={"municipalities": table})
