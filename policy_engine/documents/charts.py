@@ -147,8 +147,13 @@ def region_ranking(rows: list[dict[str, Any]], labels: dict[str, str]) -> alt.La
         alt.Chart(alt.Data(values=rows))
         .mark_bar()
         .encode(
-            y=alt.Y("region:N", sort=alt.EncodingSortField("lq", order="descending"), title=labels["region"]),
-            x=alt.X("lq:Q", title=labels["lq"]),
+            y=alt.Y(
+                "region:N",
+                sort=alt.EncodingSortField("lq", order="descending"),
+                title=labels["region"],
+                axis=alt.Axis(labelLimit=260, labelOverlap=False),  # every region named, none dropped
+            ),
+            x=alt.X("lq:Q", title=labels["lq"], axis=alt.Axis(format=".1f", tickCount=8)),
             color=alt.condition("datum.mine", alt.value("#c0392b"), alt.value("#9ab6d3")),
             tooltip=[
                 alt.Tooltip("rank:Q", title=labels["rank"]),
@@ -159,7 +164,7 @@ def region_ranking(rows: list[dict[str, Any]], labels: dict[str, str]) -> alt.La
         )
     )
     one = alt.Chart(alt.Data(values=[{"x": 1}])).mark_rule(strokeDash=[4, 3], color="black").encode(x="x:Q")
-    return alt.layer(bars, one).properties(height=alt.Step(16))
+    return alt.layer(bars, one).properties(height=alt.Step(24))
 
 
 def gva_share_over_time(rows: list[dict[str, Any]], labels: dict[str, str]) -> alt.Chart:
